@@ -1,0 +1,147 @@
+"""Typed site-wide settings, declared the way MkDocs declares its own options.
+
+The same class validates the ``honorroll`` plugin section of ``mkdocs.yml`` inside a
+build and in the validation-only command, so a setting is never read by hand twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+DEFAULT_CATEGORIES = [
+    "敬业奉献",
+    "助人为乐",
+    "见义勇为",
+    "诚实守信",
+    "孝老爱亲",
+    "干事创业",
+    "担当奉献",
+    "创先争优",
+    "移风易俗",
+    "生态文明",
+]
+DEFAULT_HONOR_TITLES = ["道德模范", "最美人物", "身边好人", "岗位学雷锋标兵", "中国好人", "福建好人"]
+DEFAULT_HONOR_LEVELS = {
+    "national": "全国",
+    "provincial": "省级",
+    "municipal": "市级",
+    "county": "县（区）级",
+}
+DEFAULT_QUOTAS = {"system": 2, "direct": 1, "member": 0}
+TODAY_ENV = "HONORROLL_TODAY"
+
+
+class IsoDate(c.BaseConfigOption[dt.date | None]):
+    """A calendar date written as YYYY-MM-DD (YAML date or string)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = None
+
+    def run_validation(self, value: object) -> dt.date | None:
+        if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value  # type: ignore[return-value]
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise base.ValidationError(f"应为 YYYY-MM-DD 格式的日期，实际为 {value!r}")
+
+
+class MonthDay(c.Type[str]):
+    """A yearly date such as ``12-31``."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        try:
+            dt.date.fromisoformat(f"2023-{text}")  # a non-leap year rules out 02-29
+        except ValueError as exc:
+            raise base.ValidationError(f"应为 MM-DD 格式（如 12-31），实际为 {text!r}") from exc
+        return text
+
+
+class TimeZone(c.Type[str]):
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise base.ValidationError(f"未知时区 {text!r}，例如 Asia/Shanghai") from exc
+        return text
+
+
+class NonEmptyStrings(c.ListOfItems[str]):
+    def __init__(self, default: list[str]) -> None:
+        super().__init__(c.Type(str), default=default)
+
+    def run_validation(self, value: object) -> list[str]:
+        items = super().run_validation(value)
+        if not items:
+            raise base.ValidationError("列表不能为空")
+        if len(set(items)) != len(items):
+            raise base.ValidationError("列表中有重复项")
+        return items
+
+
+class HonorRollConfig(base.Config):
+    """Settings of the ``honorroll`` plugin in ``mkdocs.yml``."""
+
+    programme_name = c.Type(str, default="身边故事、共同铭记")
+    start_year = c.Type(int, default=2018)
+    stories_dir = c.Type(str, default="stories")
+    units_dir = c.Type(str, default="units")
+    categories = NonEmptyStrings(DEFAULT_CATEGORIES)
+    quotas = c.DictOfItems(c.Type(int), default=dict(DEFAULT_QUOTAS))
+    deadline = MonthDay("12-31")
+    timezone = TimeZone("Asia/Shanghai")
+    min_notice_days = c.Type(int, default=5)
+    honor_titles = NonEmptyStrings(DEFAULT_HONOR_TITLES)
+    honor_levels = c.DictOfItems(c.Type(str), default=dict(DEFAULT_HONOR_LEVELS))
+    max_photo_bytes = c.Type(int, default=5 * 1024 * 1024)
+    summary_max_chars = c.Type(int, default=120)
+    today = IsoDate()
+    """Fixes "today" for reproducible builds; the ``HONORROLL_TODAY`` variable wins."""
+    strict_quota = c.Type(bool, default=False)
+    """Treat a shortfall in a still-open year as an error instead of a warning."""
+    base_ref = c.Optional(c.Type(str))
+    """Git revision to compare published IDs against (see docs/published-ids.md)."""
+    objection_contact = c.Type(str, default="")
+    """Contact for objections during public notice, shown on the 公示 page."""
+    cache_dir = c.Type(str, default=".cache/honorroll")
+
+    def validate(self) -> tuple[list[Any], list[Any]]:  # type: ignore[override]
+        failed, warnings = super().validate()
+        if not failed:
+            unknown = set(self.quotas) - set(DEFAULT_QUOTAS)
+            if unknown:
+                failed.append(("quotas", base.ValidationError(f"未知的单位类型 {sorted(unknown)}，只能是 system、direct、member")))
+            if self.min_notice_days < 1:
+                failed.append(("min_notice_days", base.ValidationError("公示期至少 1 个工作日")))
+        return failed, warnings
+
+
+def effective_today(settings: HonorRollConfig, environ: dict[str, str] | None = None) -> dt.date:
+    """The build's "today": environment variable, then option, then the clock in the configured zone."""
+    env = os.environ if environ is None else environ
+    pinned = env.get(TODAY_ENV, "").strip()
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError as exc:
+            raise ValueError(f"环境变量 {TODAY_ENV} 应为 YYYY-MM-DD，实际为 {pinned!r}") from exc
+    if settings.today is not None:
+        return settings.today
+    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
