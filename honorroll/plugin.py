@@ -1,0 +1,92 @@
+"""The MkDocs entry point. Thin on purpose: it wires build events to the package.
+
+Content checks, quotas and page generation live in importable modules, so the
+validation-only command, the tests and a future engine share them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+
+from .checker import CheckResult, check_repository
+from .config import HonorRollConfig, effective_today
+from .diagnostics import summary_line
+from .published_ids import detect_base_ref
+from .site.generate import add_site_files
+
+log = logging.getLogger("mkdocs.plugins.honorroll")
+
+
+class HonorRollPlugin(BasePlugin[HonorRollConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command: str = "build"
+        self.result: CheckResult | None = None
+        self.final_site_dir: Path | None = None
+        self.staging_dir: Path | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            today = effective_today(self.config)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from exc
+        base_ref = detect_base_ref(self.config.base_ref)
+        result = check_repository(root, self.config, today, base_ref)
+        github = os.environ.get("GITHUB_ACTIONS") == "true"
+        for diagnostic in result.diagnostics:
+            (log.error if diagnostic.is_error else log.warning)(diagnostic.format_text())
+            if github:
+                print(diagnostic.format_github(), flush=True)
+        if not result.ok:
+            raise PluginError(summary_line(result.diagnostics))
+        self.result = result
+        if self.command != "serve":
+            self._stage_output(config)
+        return config
+
+    def _stage_output(self, config: MkDocsConfig) -> None:
+        """Build into a sibling folder and swap it in at the end, so a failed build never leaves half a site."""
+        final = Path(config.site_dir)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self.final_site_dir = final
+        self.staging_dir = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        config.site_dir = str(self.staging_dir)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.result is not None
+        add_site_files(files, config, self.config, self.result)
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging_dir is None or self.final_site_dir is None:
+            return
+        final, staging = self.final_site_dir, self.staging_dir
+        previous = final.with_name(f".{final.name}.previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        if final.exists():
+            final.rename(previous)
+        staging.rename(final)
+        shutil.rmtree(previous, ignore_errors=True)
+        config.site_dir = str(final)
+        self.staging_dir = None
+
+    def on_build_error(self, *, error: Exception, **_: Any) -> None:
+        if self.staging_dir is not None:
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            self.staging_dir = None

@@ -1,0 +1,1 @@
+"""The programme's rules, each a function from content to diagnostics."""

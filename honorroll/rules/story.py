@@ -1,0 +1,344 @@
+"""Rules that look at one story alone (and at the photos in its folder).
+
+They depend only on the story's files, the settings and "today", which is what lets a
+checker cache their results per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterator
+
+from ..diagnostics import Diagnostic, Severity, error
+from ..loader import body_images
+from ..model import Story
+from ..workdays import count_workdays
+from .context import CheckContext, at_field
+
+E, W = Severity.ERROR, Severity.WARNING
+
+FLAG_LABELS = {
+    "controversial": "存在争议",
+    "criminal_record": "有违法犯罪记录",
+    "disciplinary_sanction": "受过纪律处分",
+}
+
+
+def check_year(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    approved = story.process and story.process.approved_on
+    if approved and approved.year != story.year:
+        yield at_field(
+            E,
+            "year",
+            story,
+            ("process", "approved_on"),
+            f"故事放在 {story.year} 年度文件夹中，但组织审定日期是 {approved.year} 年："
+            f"故事计入组织审定的年度，请把它移到 {ctx.settings.stories_dir}/{approved.year}/ 或更正日期",
+        )
+
+
+def check_eligibility(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    elig = story.eligibility
+    if elig is None or story.status not in ("notice", "published"):
+        return
+    for key, value in elig.flags.items():
+        if value is not True:
+            continue
+        if story.status == "published":
+            todo = "已发布的故事必须撤下：把 status 改为 withdrawn，并填写 withdrawn.on（撤下日期）和 withdrawn.reason（原因）"
+        else:
+            todo = "不能进入公示：请把 status 改为 withdrawn，并填写 withdrawn.on 和 withdrawn.reason"
+        yield at_field(E, "eligibility", story, ("eligibility", key), f"资格审查显示“{FLAG_LABELS[key]}”，{todo}")
+
+
+_STEP_LABELS = {
+    "nominated_on": "群众评选",
+    "recommended_on": "单位推荐",
+    "approved_on": "组织审定",
+    "notice.start": "公示开始",
+    "notice.end": "公示结束",
+    "published_on": "发布",
+}
+
+
+def check_process(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    p = story.process
+    if p is None:
+        return
+    steps: list[tuple[str, tuple[str, ...], dt.date | None]] = [
+        ("nominated_on", ("process", "nominated_on"), p.nominated_on),
+        ("recommended_on", ("process", "recommended_on"), p.recommended_on),
+        ("approved_on", ("process", "approved_on"), p.approved_on),
+        ("notice.start", ("process", "notice", "start"), p.notice_start),
+        ("notice.end", ("process", "notice", "end"), p.notice_end),
+        ("published_on", ("published_on",), story.published_on),
+    ]
+    present = [(name, path, day) for name, path, day in steps if day is not None]
+    for (prev_name, _, prev_day), (name, path, day) in zip(present, present[1:]):
+        assert prev_day is not None and day is not None
+        strict = name == "published_on"
+        if day < prev_day or (strict and day == prev_day):
+            relation = "晚于" if strict else "不早于"
+            yield at_field(
+                E,
+                "process",
+                story,
+                path,
+                f"{_STEP_LABELS[name]}日期 {day} 应{relation}{_STEP_LABELS[prev_name]}日期 {prev_day}："
+                "程序须按 群众评选 → 单位推荐 → 组织审定 → 基层公示 → 发布 的顺序进行，请核对日期",
+            )
+    elig = story.eligibility
+    if elig and elig.checked_on and p.approved_on and elig.checked_on > p.approved_on:
+        yield at_field(
+            E,
+            "process",
+            story,
+            ("eligibility", "checked_on"),
+            f"资格审查日期 {elig.checked_on} 晚于组织审定日期 {p.approved_on}：资格审查必须在审定之前（或当天）完成",
+        )
+    if p.notice_start and p.notice_end and p.notice_start <= p.notice_end:
+        yield from _check_notice_length(story, ctx, p.notice_start, p.notice_end)
+    if story.published_on and story.published_on > ctx.today:
+        yield at_field(
+            E,
+            "process",
+            story,
+            ("published_on",),
+            f"发布日期 {story.published_on} 在今天（{ctx.today}）之后：不能预先发布，请到发布当天再把状态改为 published",
+        )
+    if story.withdrawn_on and story.withdrawn_on > ctx.today:
+        yield at_field(E, "process", story, ("withdrawn", "on"), f"撤下日期 {story.withdrawn_on} 在今天（{ctx.today}）之后，请填写实际撤下的日期")
+
+
+def _check_notice_length(story: Story, ctx: CheckContext, start: dt.date, end: dt.date) -> Iterator[Diagnostic]:
+    needed = ctx.settings.min_notice_days
+    count = count_workdays(start, end)
+    if count.days < needed:
+        yield at_field(
+            E,
+            "notice-length",
+            story,
+            ("process", "notice", "end"),
+            f"公示期 {start} 至 {end} 只有 {count.days} 个工作日，至少需要 {needed} 个工作日"
+            "（按国家法定节假日和调休计算）：请延长公示结束日期",
+        )
+    if count.uncovered_years:
+        years = "、".join(str(y) for y in count.uncovered_years)
+        yield at_field(
+            W,
+            "notice-length",
+            story,
+            ("process", "notice", "end"),
+            f"节假日数据尚未包含 {years} 年，公示工作日按周一至周五估算；国务院公布安排后请升级 chinesecalendar 包",
+        )
+
+
+def check_status(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    if story.status == "published" and story.published_on is None:
+        yield at_field(E, "status", story, ("status",), "状态为 published（已发布）时必须填写 published_on（发布日期，YYYY-MM-DD）")
+    if story.status == "notice" and story.published_on is not None:
+        yield at_field(
+            E,
+            "status",
+            story,
+            ("published_on",),
+            "公示中的故事还没有发布：请删除 published_on，公示结束正式发布时再填写，并把 status 改为 published",
+        )
+    if story.status == "withdrawn" and (story.withdrawn_on is None or not story.withdrawn_reason):
+        yield at_field(
+            E,
+            "status",
+            story,
+            ("status",),
+            "状态为 withdrawn（已撤下）时必须填写 withdrawn: {on: 撤下日期, reason: 原因}（原因不会公开）",
+        )
+    if story.status in ("notice", "published") and (story.withdrawn_on or story.withdrawn_reason):
+        yield at_field(
+            E,
+            "status",
+            story,
+            ("withdrawn",),
+            "填写了撤下信息 withdrawn，但状态不是 withdrawn：要撤下请把 status 改为 withdrawn，否则删除 withdrawn",
+        )
+    end = story.process and story.process.notice_end
+    if story.status == "notice" and end and end < ctx.today:
+        yield at_field(
+            W,
+            "status",
+            story,
+            ("status",),
+            f"公示已于 {end} 结束，状态仍是 notice（公示中）：无异议请改为 published 并填写 published_on；有问题请改为 withdrawn",
+        )
+
+
+PHOTO_SIGNATURES: dict[str, Callable[[bytes], bool]] = {
+    "JPEG": lambda head: head.startswith(b"\xff\xd8\xff"),
+    "PNG": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    "WebP": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
+}
+PHOTO_EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WebP"}
+
+
+def check_photos(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    photos: list[tuple[str, str | None, str, int]] = []
+    if story.cover is not None:
+        photos.append((story.cover.src, story.cover.alt, "cover", story.cover.line))
+    photos.extend((src, alt, "正文", line) for src, alt, line in body_images(story))
+    for src, alt, where, line in photos:
+        if not alt:
+            yield error(
+                "photo",
+                story.file,
+                line,
+                "cover.alt" if where == "cover" else where,
+                f"照片“{src}”缺少替代文字（alt）：请用一句话描述照片内容，读屏软件会读给视障读者听",
+            )
+        for message in _photo_problems(story, ctx, src):
+            yield error("photo", story.file, line, "cover.src" if where == "cover" else where, message)
+
+
+def _photo_problems(story: Story, ctx: CheckContext, src: str) -> Iterator[str]:
+    lowered = src.lower()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith("//"):
+        yield f"照片“{src}”是网址：站点不加载外部资源，请把照片文件放进故事文件夹，并写文件名"
+        return
+    if src.startswith("/") or ".." in src.replace("\\", "/").split("/") or "\\" in src:
+        yield f"照片路径“{src}”不能以 / 开头、不能含 .. 或 \\：请把照片放进故事自己的文件夹，只写文件名"
+        return
+    if not story.is_bundle:
+        stem = story.file.rsplit("/", 1)[-1][:-3]
+        yield f"只有文件夹形式的故事才能带照片：请把 {story.file} 改为 {story.folder}/{stem}/index.md，照片放在同一文件夹"
+        return
+    folder = ctx.root / story.folder
+    path = folder / src
+    kind = PHOTO_EXTENSIONS.get(os.path.splitext(lowered)[1])
+    if kind is None:
+        yield f"照片“{src}”的格式不受支持：只能用 JPEG（.jpg）、PNG（.png）或 WebP（.webp）"
+        return
+    try:
+        real = path.resolve(strict=True)
+    except (FileNotFoundError, OSError):
+        yield f"找不到照片“{src}”：请把文件放在 {story.folder}/ 中，并核对文件名（区分大小写）"
+        return
+    if not real.is_relative_to(folder.resolve()) or not real.is_file():
+        yield f"照片“{src}”不在故事文件夹内：请把真实文件（不是链接）放进 {story.folder}/"
+        return
+    size = real.stat().st_size
+    if size > ctx.settings.max_photo_bytes:
+        limit = ctx.settings.max_photo_bytes / 1024 / 1024
+        yield f"照片“{src}”有 {size / 1024 / 1024:.1f} MB，超过 {limit:g} MB：请压缩或缩小后再提交"
+    with real.open("rb") as handle:
+        head = handle.read(16)
+    if not PHOTO_SIGNATURES[kind](head):
+        actual = next((name for name, test in PHOTO_SIGNATURES.items() if test(head)), None)
+        what = f"实际是 {actual} 格式，请把扩展名改对" if actual else "文件内容不是 JPEG、PNG 或 WebP 图片，请重新导出"
+        yield f"照片“{src}”的扩展名是 {kind}，但{what}"
+
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![0-9])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def is_resident_id(number: str) -> bool:
+    """A mainland resident ID number: 18 characters whose last one is the ISO 7064 check digit."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def find_private_numbers(text: str) -> Iterator[str]:
+    """Descriptions of the personal numbers found in ``text``."""
+    if not any(ch.isdigit() for ch in text):
+        return
+    for match in _ID_NUMBER.finditer(text):
+        if is_resident_id(match.group(1)):
+            yield "居民身份证号码"
+    for _ in _MOBILE.finditer(text):
+        yield "手机号码"
+
+
+def check_privacy(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    if not story.is_public:
+        return
+    fields: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("title",), story.title),
+        (("summary",), story.summary),
+        (("subject", "name"), story.subject and story.subject.name),
+        (("subject", "position"), story.subject and story.subject.position),
+        (("cover", "alt"), story.cover and story.cover.alt),
+    ]
+    fields.extend((("tags", i), tag) for i, tag in enumerate(story.tags))
+    for path, text in fields:
+        for what in find_private_numbers(text or ""):
+            yield at_field(E, "privacy", story, path, _privacy_message(what))
+    if any(ch.isdigit() for ch in story.body):
+        for offset, line in enumerate(story.body.splitlines()):
+            for what in find_private_numbers(line):
+                yield error("privacy", story.file, story.body_line + offset, "正文", _privacy_message(what))
+
+
+def _privacy_message(what: str) -> str:
+    return f"公开内容中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）"
+
+
+_UNSAFE = [
+    (re.compile(r"<\s*script\b", re.I), "<script> 脚本"),
+    (re.compile(r"<\s*iframe\b", re.I), "<iframe> 内嵌网页"),
+    (re.compile(r"<\s*(?:object|embed)\b", re.I), "<object>/<embed> 内嵌对象"),
+    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "on...= 事件属性"),
+    (re.compile(r"(?:javascript|vbscript)\s*:", re.I), "javascript: 链接"),
+]
+
+
+def check_safety(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    body = story.body
+    if "<" not in body and ":" not in body and "：" not in body:
+        return
+    for offset, line in enumerate(body.splitlines()):
+        for pattern, what in _UNSAFE:
+            if pattern.search(line):
+                yield error(
+                    "safety",
+                    story.file,
+                    story.body_line + offset,
+                    "正文",
+                    f"正文中不允许出现 {what}：故事只能用 Markdown 文字、图片和普通链接，请删除这段代码",
+                )
+
+
+def check_honors(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    if story.honors and story.status == "notice":
+        yield at_field(E, "honors", story, ("honors",), "荣誉只能记在已发布的故事上：公示中的故事请先发布，再添加 honors")
+    for honor in story.honors:
+        path = ("honors", honor.index, "year")
+        if honor.year < story.year:
+            yield at_field(
+                E,
+                "honors",
+                story,
+                path,
+                f"荣誉“{honor.title}”的年份 {honor.year} 早于故事的选树年度 {story.year}：后续荣誉只能从故事库中产生，请核对年份",
+            )
+        elif honor.year > ctx.today.year:
+            yield at_field(E, "honors", story, path, f"荣誉“{honor.title}”的年份 {honor.year} 还没有到，请核对")
+
+
+STORY_RULES: tuple[Callable[[Story, CheckContext], Iterator[Diagnostic]], ...] = (
+    check_year,
+    check_eligibility,
+    check_process,
+    check_status,
+    check_photos,
+    check_privacy,
+    check_safety,
+    check_honors,
+)
+
+
+def check_story(story: Story, ctx: CheckContext) -> list[Diagnostic]:
+    return [d for rule in STORY_RULES for d in rule(story, ctx)]

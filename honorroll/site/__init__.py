@@ -1,0 +1,1 @@
+"""Turning the checked archive into the site's pages."""
