@@ -38,9 +38,7 @@ class CheckResult:
         return not self.errors
 
 
-def check_repository(
-    root: Path, settings: HonorRollConfig, today: dt.date, base_ref: str | None = None
-) -> CheckResult:
+def check_repository(root: Path, settings: HonorRollConfig, today: dt.date, base_ref: str | None = None) -> CheckResult:
     ctx = CheckContext(root, settings, today)
     diagnostics: list[Diagnostic] = []
     units, unit_diagnostics = load_units(root, settings.units_dir)

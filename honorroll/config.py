@@ -37,7 +37,7 @@ DEFAULT_QUOTAS = {"system": 2, "direct": 1, "member": 0}
 TODAY_ENV = "HONORROLL_TODAY"
 
 
-class IsoDate(c.BaseConfigOption[dt.date | None]):
+class IsoDate(base.BaseConfigOption[dt.date | None]):
     """A calendar date written as YYYY-MM-DD (YAML date or string)."""
 
     def __init__(self) -> None:
@@ -45,8 +45,8 @@ class IsoDate(c.BaseConfigOption[dt.date | None]):
         self.default = None
 
     def run_validation(self, value: object) -> dt.date | None:
-        if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value  # type: ignore[return-value]
+        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            return value
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value.strip())
@@ -122,12 +122,14 @@ class HonorRollConfig(base.Config):
     """Contact for objections during public notice, shown on the 公示 page."""
     cache_dir = c.Type(str, default=".cache/honorroll")
 
-    def validate(self) -> tuple[list[Any], list[Any]]:  # type: ignore[override]
+    def validate(self) -> tuple[list[Any], list[Any]]:
         failed, warnings = super().validate()
         if not failed:
             unknown = set(self.quotas) - set(DEFAULT_QUOTAS)
             if unknown:
-                failed.append(("quotas", base.ValidationError(f"未知的单位类型 {sorted(unknown)}，只能是 system、direct、member")))
+                failed.append(
+                    ("quotas", base.ValidationError(f"未知的单位类型 {sorted(unknown)}，只能是 system、direct、member"))
+                )
             if self.min_notice_days < 1:
                 failed.append(("min_notice_days", base.ValidationError("公示期至少 1 个工作日")))
         return failed, warnings

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -44,8 +44,7 @@ class Diagnostic:
         level = "error" if self.is_error else "warning"
         title = _escape_property(self.field or self.rule)
         return (
-            f"::{level} file={_escape_property(self.file)},line={self.line},title={title}::"
-            f"{_escape_data(self.message)}"
+            f"::{level} file={_escape_property(self.file)},line={self.line},title={title}::{_escape_data(self.message)}"
         )
 
     def to_json(self) -> dict[str, object]:

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlio
-from .config import HonorRollConfig
 from .diagnostics import Diagnostic, error
 from .model import Story, Unit
-from .schema import ID_PATTERN, Issue, Spec, dotted, story_schema, unit_schema, validate
+from .schema import ID_PATTERN, Issue, Spec, dotted, unit_schema, validate
 
 YEAR_DIR = re.compile(r"^\d{4}$")
 STORY_INDEX = "index.md"
@@ -47,7 +46,13 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
             continue
         if not year_entry.is_dir() or not YEAR_DIR.match(year_entry.name):
             scan.diagnostics.append(
-                error("layout", rel_year, 1, "", "故事目录下只能有以年度命名的文件夹（如 2024/），请把它移到对应年度文件夹中")
+                error(
+                    "layout",
+                    rel_year,
+                    1,
+                    "",
+                    "故事目录下只能有以年度命名的文件夹（如 2024/），请把它移到对应年度文件夹中",
+                )
             )
             continue
         year = int(year_entry.name)
@@ -66,12 +71,24 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
                 story_id, is_bundle, file = entry.name[:-3], False, rel
             else:
                 scan.diagnostics.append(
-                    error("layout", rel, 1, "", "照片等文件要放在故事自己的文件夹里（<编号>/index.md 旁边），不能直接放在年度文件夹中")
+                    error(
+                        "layout",
+                        rel,
+                        1,
+                        "",
+                        "照片等文件要放在故事自己的文件夹里（<编号>/index.md 旁边），不能直接放在年度文件夹中",
+                    )
                 )
                 continue
             if not ID_PATTERN.match(story_id):
                 scan.diagnostics.append(
-                    error("id", file, 1, "", f"故事编号“{story_id}”只能用小写英文字母、数字和连字符（如 2024-lin-postman），请重命名")
+                    error(
+                        "id",
+                        file,
+                        1,
+                        "",
+                        f"故事编号“{story_id}”只能用小写英文字母、数字和连字符（如 2024-lin-postman），请重命名",
+                    )
                 )
                 continue
             scan.stories.append(StorySource(story_id, year, file, is_bundle))
@@ -93,7 +110,9 @@ def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | N
     front, body, body_line = yamlio.split_front_matter(text)
     if front is None:
         return None, [
-            error("front-matter", file, 1, "", "文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束")
+            error(
+                "front-matter", file, 1, "", "文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束"
+            )
         ]
     try:
         data = yamlio.load(front)
@@ -120,7 +139,13 @@ def body_images(story: Story) -> list[tuple[str, str | None, int]]:
             found.append((match.group(2), match.group(1).strip() or None, story.body_line + offset))
         for match in _HTML_IMAGE.finditer(line):
             alt = _HTML_ALT.search(match.group(0) + line[match.end() :])
-            found.append((match.group(1), alt.group(1).strip() if alt and alt.group(1).strip() else None, story.body_line + offset))
+            found.append(
+                (
+                    match.group(1),
+                    alt.group(1).strip() if alt and alt.group(1).strip() else None,
+                    story.body_line + offset,
+                )
+            )
     return found
 
 
@@ -134,7 +159,9 @@ def load_units(root: Path, units_dir: str) -> tuple[dict[str, Unit], list[Diagno
     diagnostics: list[Diagnostic] = []
     base = root / units_dir
     if not base.is_dir():
-        return units, [error("layout", units_dir, 1, "", f"找不到单位目录“{units_dir}/”，请创建它并为每个单位写一个 .yml 文件")]
+        return units, [
+            error("layout", units_dir, 1, "", f"找不到单位目录“{units_dir}/”，请创建它并为每个单位写一个 .yml 文件")
+        ]
     spec = unit_schema()
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
         if entry.name in IGNORED_NAMES or entry.name.startswith("."):
@@ -145,7 +172,9 @@ def load_units(root: Path, units_dir: str) -> tuple[dict[str, Unit], list[Diagno
             diagnostics.append(error("layout", file, 1, "", "单位目录中只能有 .yml 文件"))
             continue
         if not ID_PATTERN.match(stem):
-            diagnostics.append(error("id", file, 1, "", f"单位编号“{stem}”只能用小写英文字母、数字和连字符，请重命名文件"))
+            diagnostics.append(
+                error("id", file, 1, "", f"单位编号“{stem}”只能用小写英文字母、数字和连字符，请重命名文件")
+            )
             continue
         text = Path(entry.path).read_text(encoding="utf-8-sig")
         try:

@@ -72,7 +72,10 @@ def render_csv(rows: Sequence[QuotaRow]) -> str:
 
 def render_quota_report(rows: Sequence[QuotaRow], fmt: str, today: dt.date) -> str:
     if fmt == "json":
-        return json.dumps({"today": today.isoformat(), "rows": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps({"today": today.isoformat(), "rows": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2)
+            + "\n"
+        )
     if fmt == "markdown":
         return render_markdown(rows)
     if fmt == "csv":

@@ -187,7 +187,9 @@ def _check_map(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue
             continue
         if item is None:
             if sub.required:
-                issues.append(Issue((*path, key_text), f"必填字段“{dotted((*path, key_text))}”（{sub.label}）没有填写内容"))
+                issues.append(
+                    Issue((*path, key_text), f"必填字段“{dotted((*path, key_text))}”（{sub.label}）没有填写内容")
+                )
             continue
         result = _validate(item, sub, (*path, key_text), issues)
         if result is not None:
@@ -234,7 +236,7 @@ def _check_dict(value: Any, spec: Spec, path: Path, name: str, issues: list[Issu
 
 
 def _check_str(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         issues.append(Issue(path, f"“{name}”（{spec.label}）应为文字，实际为 {_describe(value)}"))
         return None
     text = str(value).strip() if isinstance(value, (str, int, float)) else None
@@ -257,7 +259,10 @@ def _check_str(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue
         )
     if spec.pattern is not None and not spec.pattern.match(text):
         issues.append(
-            Issue(path, f"“{name}”（{spec.pattern_hint or spec.label}）{_quote(text)} 格式不对：只能用小写英文字母、数字和连字符")
+            Issue(
+                path,
+                f"“{name}”（{spec.pattern_hint or spec.label}）{_quote(text)} 格式不对：只能用小写英文字母、数字和连字符",
+            )
         )
         return None
     return text
@@ -278,7 +283,9 @@ def _check_int(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue
 
 def _check_bool(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
     if not isinstance(value, bool):
-        issues.append(Issue(path, f"“{name}”（{spec.label}）只能写 true（是）或 false（否），实际为 {_describe(value)}"))
+        issues.append(
+            Issue(path, f"“{name}”（{spec.label}）只能写 true（是）或 false（否），实际为 {_describe(value)}")
+        )
         return None
     return value
 
@@ -295,7 +302,9 @@ def _check_date(value: Any, spec: Spec, path: Path, name: str, issues: list[Issu
         except ValueError:
             issues.append(Issue(path, f"“{name}”（{spec.label}）{_quote(value)} 不是真实存在的日期"))
             return None
-    issues.append(Issue(path, f"“{name}”（{spec.label}）应写成 YYYY-MM-DD 格式的日期（如 2024-05-08），实际为 {_describe(value)}"))
+    issues.append(
+        Issue(path, f"“{name}”（{spec.label}）应写成 YYYY-MM-DD 格式的日期（如 2024-05-08），实际为 {_describe(value)}")
+    )
     return None
 
 

@@ -27,8 +27,10 @@ class Project:
 
 def plugin_options(mkdocs_config: dict[str, Any]) -> dict[str, Any] | None:
     plugins = mkdocs_config.get("plugins") or []
-    entries = plugins.items() if isinstance(plugins, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else (next(iter(p.items())) if isinstance(p, dict) else (p, None) for p in plugins)
     )
     for name, options in entries:
         if name == PLUGIN_NAME:

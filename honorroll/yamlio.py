@@ -7,11 +7,10 @@ from typing import Any
 
 import yaml
 
-_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
-class ContentLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+class ContentLoader(yaml.CSafeLoader):
     """Safe loader where only true/false are booleans.
 
     YAML 1.1 turns ``on``, ``no`` and ``yes`` into booleans; the contract uses ``on`` as a key
@@ -21,7 +20,7 @@ class ContentLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
 
 ContentLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
-    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
 ContentLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
@@ -45,7 +44,7 @@ class YamlSyntaxError(Exception):
 
 def load(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=ContentLoader)  # noqa: S506 - ContentLoader is a safe loader
+        return yaml.load(text, Loader=ContentLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -75,7 +74,7 @@ def line_of(text: str, path: tuple[str | int, ...], first_line: int = 1) -> int:
     for files with problems, not for every file.
     """
     try:
-        node = yaml.compose(text, Loader=ContentLoader)  # noqa: S506
+        node = yaml.compose(text, Loader=ContentLoader)
     except yaml.YAMLError:
         return first_line
     line = first_line

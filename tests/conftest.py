@@ -88,7 +88,11 @@ class ContentRepo:
         data = copy.deepcopy(VALID_STORY)
         for dotted_key, value in (changes or {}).items():
             _set(data, dotted_key, value)
-        front = raw_front_matter if raw_front_matter is not None else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        front = (
+            raw_front_matter
+            if raw_front_matter is not None
+            else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        )
         folder = self.root / "stories" / str(year)
         path = folder / story_id / "index.md" if bundle else folder / f"{story_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)

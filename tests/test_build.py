@@ -17,7 +17,9 @@ def _build(repo: ContentRepo) -> subprocess.CompletedProcess[str]:
 
 def test_build_writes_a_page_per_published_story(repo: ContentRepo) -> None:
     repo.write_story()
-    repo.write_story("withdrawn-one", changes={"status": "withdrawn", "withdrawn": {"on": "2024-06-01", "reason": "秘密原因"}})
+    repo.write_story(
+        "withdrawn-one", changes={"status": "withdrawn", "withdrawn": {"on": "2024-06-01", "reason": "秘密原因"}}
+    )
     result = _build(repo)
     assert result.returncode == 0, result.stderr
     page = repo.root / "build" / "stories" / "2024" / "2024-lin-postman" / "index.html"

@@ -68,9 +68,7 @@ def test_recorded_shortfall_passes(repo: ContentRepo) -> None:
 
 
 def test_withdrawn_story_does_not_count(repo: ContentRepo) -> None:
-    repo.write_story(
-        changes={"status": "withdrawn", "withdrawn": {"on": dt.date(2024, 6, 1), "reason": "核查"}}
-    )
+    repo.write_story(changes={"status": "withdrawn", "withdrawn": {"on": dt.date(2024, 6, 1), "reason": "核查"}})
     result = repo.check(today=dt.date(2025, 1, 1))
     assert any(d.file == "units/city-postal.yml" for d in errors(result, "quota"))
 

@@ -253,7 +253,12 @@ def test_id_number_in_summary_fails(repo: ContentRepo) -> None:
 
 @pytest.mark.parametrize(
     "snippet",
-    ["<script>alert(1)</script>", "<iframe src='x'></iframe>", '<img src="a.jpg" onerror="x()">', "[点我](javascript:alert(1))"],
+    [
+        "<script>alert(1)</script>",
+        "<iframe src='x'></iframe>",
+        '<img src="a.jpg" onerror="x()">',
+        "[点我](javascript:alert(1))",
+    ],
 )
 def test_unsafe_markup_is_rejected(repo: ContentRepo, snippet: str) -> None:
     repo.write_story(body=f"正文。\n\n{snippet}\n")

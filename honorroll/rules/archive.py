@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from ..diagnostics import Diagnostic, Severity, error, warning
 from ..model import Archive
@@ -37,11 +37,25 @@ def check_units(archive: Archive) -> Iterator[Diagnostic]:
             if not unit.parent:
                 yield error("unit", unit.file, 1, "parent", "member（系统内单位）必须填写 parent：它所属系统的单位编号")
             elif unit.parent not in units:
-                yield error("unit", unit.file, 1, "parent", f"parent 指向的单位“{unit.parent}”不存在{_suggest(unit.parent, units)}")
+                yield error(
+                    "unit",
+                    unit.file,
+                    1,
+                    "parent",
+                    f"parent 指向的单位“{unit.parent}”不存在{_suggest(unit.parent, units)}",
+                )
             elif units[unit.parent].kind != "system":
-                yield error("unit", unit.file, 1, "parent", f"parent 应指向 system（市直系统）类型的单位，“{unit.parent}”不是")
+                yield error(
+                    "unit", unit.file, 1, "parent", f"parent 应指向 system（市直系统）类型的单位，“{unit.parent}”不是"
+                )
         elif unit.parent:
-            yield error("unit", unit.file, 1, "parent", "只有 member（系统内单位）才填写 parent；system 和 direct 单位请删除 parent")
+            yield error(
+                "unit",
+                unit.file,
+                1,
+                "parent",
+                "只有 member（系统内单位）才填写 parent；system 和 direct 单位请删除 parent",
+            )
         if unit.active_from and unit.active_to and unit.active_from > unit.active_to:
             yield error("unit", unit.file, 1, "active_to", f"截止年度 {unit.active_to} 早于起始年度 {unit.active_from}")
 
@@ -71,7 +85,7 @@ def check_story_units(archive: Archive, ctx: CheckContext) -> Iterator[Diagnosti
             )
 
 
-def _suggest(value: str, choices: dict[str, object]) -> str:
+def _suggest(value: str, choices: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f"，是否想写“{close[0]}”？" if close else ""
 

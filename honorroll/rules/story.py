@@ -7,6 +7,7 @@ checker cache their results per file.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -76,7 +77,7 @@ def check_process(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
         ("published_on", ("published_on",), story.published_on),
     ]
     present = [(name, path, day) for name, path, day in steps if day is not None]
-    for (prev_name, _, prev_day), (name, path, day) in zip(present, present[1:]):
+    for (prev_name, _, prev_day), (name, path, day) in itertools.pairwise(present):
         assert prev_day is not None and day is not None
         strict = name == "published_on"
         if day < prev_day or (strict and day == prev_day):
@@ -109,7 +110,13 @@ def check_process(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
             f"发布日期 {story.published_on} 在今天（{ctx.today}）之后：不能预先发布，请到发布当天再把状态改为 published",
         )
     if story.withdrawn_on and story.withdrawn_on > ctx.today:
-        yield at_field(E, "process", story, ("withdrawn", "on"), f"撤下日期 {story.withdrawn_on} 在今天（{ctx.today}）之后，请填写实际撤下的日期")
+        yield at_field(
+            E,
+            "process",
+            story,
+            ("withdrawn", "on"),
+            f"撤下日期 {story.withdrawn_on} 在今天（{ctx.today}）之后，请填写实际撤下的日期",
+        )
 
 
 def _check_notice_length(story: Story, ctx: CheckContext, start: dt.date, end: dt.date) -> Iterator[Diagnostic]:
@@ -137,7 +144,9 @@ def _check_notice_length(story: Story, ctx: CheckContext, start: dt.date, end: d
 
 def check_status(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
     if story.status == "published" and story.published_on is None:
-        yield at_field(E, "status", story, ("status",), "状态为 published（已发布）时必须填写 published_on（发布日期，YYYY-MM-DD）")
+        yield at_field(
+            E, "status", story, ("status",), "状态为 published（已发布）时必须填写 published_on（发布日期，YYYY-MM-DD）"
+        )
     if story.status == "notice" and story.published_on is not None:
         yield at_field(
             E,
@@ -247,7 +256,7 @@ def is_resident_id(number: str) -> bool:
     """A mainland resident ID number: 18 characters whose last one is the ISO 7064 check digit."""
     if len(number) != 18 or not number[:17].isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=False))
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
@@ -268,9 +277,9 @@ def check_privacy(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
     fields: list[tuple[tuple[str | int, ...], str | None]] = [
         (("title",), story.title),
         (("summary",), story.summary),
-        (("subject", "name"), story.subject and story.subject.name),
-        (("subject", "position"), story.subject and story.subject.position),
-        (("cover", "alt"), story.cover and story.cover.alt),
+        (("subject", "name"), story.subject.name if story.subject else None),
+        (("subject", "position"), story.subject.position if story.subject else None),
+        (("cover", "alt"), story.cover.alt if story.cover else None),
     ]
     fields.extend((("tags", i), tag) for i, tag in enumerate(story.tags))
     for path, text in fields:
@@ -313,7 +322,9 @@ def check_safety(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def check_honors(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
     if story.honors and story.status == "notice":
-        yield at_field(E, "honors", story, ("honors",), "荣誉只能记在已发布的故事上：公示中的故事请先发布，再添加 honors")
+        yield at_field(
+            E, "honors", story, ("honors",), "荣誉只能记在已发布的故事上：公示中的故事请先发布，再添加 honors"
+        )
     for honor in story.honors:
         path = ("honors", honor.index, "year")
         if honor.year < story.year:

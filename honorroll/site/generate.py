@@ -50,7 +50,10 @@ def story_markdown(story: Story, units: dict[str, Unit], settings: HonorRollConf
         lines += [f"![{story.cover.alt}]({story.cover.src})", ""]
     if story.honors:
         labels = settings.honor_levels
-        lines += ["**后续荣誉**：" + "；".join(f"{h.year} 年{labels.get(h.level, h.level)}“{h.title}”" for h in story.honors), ""]
+        lines += [
+            "**后续荣誉**：" + "；".join(f"{h.year} 年{labels.get(h.level, h.level)}“{h.title}”" for h in story.honors),
+            "",
+        ]
     lines.append(story.body)
     return "\n".join(lines)
 
@@ -88,6 +91,13 @@ def add_site_files(files: Files, config: MkDocsConfig, settings: HonorRollConfig
             srcs = [story.cover.src] if story.cover else []
             srcs += [src for src, _alt, _line in body_images(story)]
             for src in dict.fromkeys(srcs):
-                files.append(File(f"{story.folder}/{src}", src_dir=root, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls))
+                files.append(
+                    File(
+                        f"{story.folder}/{src}",
+                        src_dir=root,
+                        dest_dir=config.site_dir,
+                        use_directory_urls=config.use_directory_urls,
+                    )
+                )
     if files.get_file_from_path("index.md") is None:
         files.append(File.generated(config, "index.md", content=index_markdown(result, settings)))
