@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __name__ as package_name
+from .cache import StoryCache, StoryResult, file_key, fingerprint
 from .config import HonorRollConfig
 from .diagnostics import Diagnostic, sort_key
-from .loader import load_units, read_story, scan_stories
+from .loader import StorySource, load_units, read_story, scan_stories
 from .model import Archive
 from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
@@ -16,6 +20,9 @@ from .rules.archive import check_quotas, check_story_units, check_unique_ids, ch
 from .rules.context import CheckContext
 from .rules.story import check_story
 from .schema import story_schema
+
+PARALLEL_THRESHOLD = 400
+"""Below this many stories to read, starting worker processes costs more than it saves."""
 
 
 @dataclass(slots=True)
@@ -38,21 +45,72 @@ class CheckResult:
         return not self.errors
 
 
-def check_repository(root: Path, settings: HonorRollConfig, today: dt.date, base_ref: str | None = None) -> CheckResult:
+def check_one_story(root: Path, source: StorySource, settings: HonorRollConfig, today: dt.date) -> StoryResult:
+    story, diagnostics = read_story(root, source, story_schema(settings))
+    if story is not None:
+        diagnostics += check_story(story, CheckContext(root, settings, today))
+    return story, diagnostics
+
+
+def _check_batch(
+    root: Path, sources: list[StorySource], settings: HonorRollConfig, today: dt.date
+) -> list[StoryResult]:
+    return [check_one_story(root, source, settings, today) for source in sources]
+
+
+def _check_stories(
+    root: Path, sources: list[StorySource], settings: HonorRollConfig, today: dt.date, workers: int
+) -> list[StoryResult]:
+    if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
+        return _check_batch(root, sources, settings, today)
+    size = -(-len(sources) // (workers * 4))
+    batches = [sources[i : i + size] for i in range(0, len(sources), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_check_batch, root, batch, settings, today) for batch in batches]
+        return [result for future in futures for result in future.result()]
+
+
+def check_repository(
+    root: Path,
+    settings: HonorRollConfig,
+    today: dt.date,
+    base_ref: str | None = None,
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+) -> CheckResult:
     ctx = CheckContext(root, settings, today)
     diagnostics: list[Diagnostic] = []
     units, unit_diagnostics = load_units(root, settings.units_dir)
     diagnostics += unit_diagnostics
     scan = scan_stories(root, settings.stories_dir)
     diagnostics += scan.diagnostics
-    archive = Archive(str(root), units)
-    schema = story_schema(settings)
+
+    cache_path = root / settings.cache_dir / "stories.pickle" if use_cache else None
+    cache = StoryCache(cache_path, fingerprint(package_name, sorted(settings.items(), key=str), today))
+    results: dict[str, StoryResult] = {}
+    keys = {}
+    misses = []
     for source in scan.stories:
-        story, story_diagnostics = read_story(root, source, schema)
+        key = keys[source.file] = file_key(root, source.file, source.is_bundle)
+        hit = cache.get(source.file, key)
+        if hit is None:
+            misses.append(source)
+        else:
+            results[source.file] = hit
+    fresh = _check_stories(root, misses, settings, today, workers if workers is not None else (os.cpu_count() or 1))
+    for source, result in zip(misses, fresh, strict=True):
+        results[source.file] = result
+        cache.put(source.file, keys[source.file], result)
+    cache.keep_only(set(keys))
+    cache.save()
+
+    archive = Archive(str(root), units)
+    for source in scan.stories:
+        story, story_diagnostics = results[source.file]
         diagnostics += story_diagnostics
         if story is not None:
             archive.stories.append(story)
-            diagnostics += check_story(story, ctx)
     diagnostics += check_unique_ids(archive)
     diagnostics += check_units(archive)
     diagnostics += check_story_units(archive, ctx)

@@ -17,6 +17,7 @@ from honorroll.settings import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 6, 28)
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 VALID_STORY: dict[str, Any] = {
     "title": "深山邮路上的“不老松”",

@@ -6,7 +6,7 @@ import pytest
 
 from honorroll.rules.story import find_private_numbers, is_resident_id
 from honorroll.workdays import count_workdays
-from tests.conftest import ContentRepo, errors, warnings
+from tests.conftest import JPEG, ContentRepo, errors, warnings
 
 
 def test_story_ids_are_unique_across_years(repo: ContentRepo) -> None:
@@ -176,9 +176,6 @@ def _photo(repo: ContentRepo, src: str, alt: str | None = "照片说明", conten
         (path.parent / src).write_bytes(content)
 
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-
-
 def test_photo_in_the_story_folder_passes(repo: ContentRepo) -> None:
     _photo(repo, "cover.jpg", content=JPEG)
     assert errors(repo.check()) == []
@@ -235,7 +232,8 @@ def test_resident_id_check_digit() -> None:
 
 
 def test_privacy_finds_id_and_mobile_numbers() -> None:
-    assert list(find_private_numbers("身份证 11010519491231002X，电话 13912345678")) == ["居民身份证号码", "手机号码"]
+    found = [what for _offset, what in find_private_numbers("身份证 11010519491231002X，电话 13912345678")]
+    assert found == ["居民身份证号码", "手机号码"]
     assert list(find_private_numbers("服务 30 年，行程 12000 公里，编号 2024-001")) == []
 
 

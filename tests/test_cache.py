@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from honorroll.checker import check_repository
+from honorroll.settings import load_project
+from tests.conftest import JPEG, ContentRepo
+
+
+def _check(repo: ContentRepo, today: dt.date = dt.date(2024, 6, 28), workers: int = 1):  # type: ignore[no-untyped-def]
+    project = load_project(repo.write_config())
+    return check_repository(repo.root, project.settings, today, workers=workers)
+
+
+def test_second_check_reuses_the_cache_and_gives_the_same_result(repo: ContentRepo) -> None:
+    repo.write_story(changes={"sumary": "x"})
+    first = _check(repo)
+    assert (repo.root / ".cache" / "honorroll" / "stories.pickle").is_file()
+    second = _check(repo)
+    assert second.diagnostics == first.diagnostics
+
+
+def test_edited_story_is_checked_again(repo: ContentRepo) -> None:
+    path = repo.write_story(changes={"sumary": "x"})
+    assert _check(repo).errors
+    repo.write_story()
+    os.utime(path, ns=(1, 1))  # a different mtime even on coarse file systems
+    assert _check(repo).errors == []
+
+
+def test_added_photo_invalidates_a_folder_story(repo: ContentRepo) -> None:
+    path = repo.write_story(changes={"cover": {"src": "cover.jpg", "alt": "说明"}}, bundle=True)
+    assert _check(repo).errors
+    (path.parent / "cover.jpg").write_bytes(JPEG)
+    assert _check(repo).errors == []
+
+
+def test_a_new_day_is_a_new_check(repo: ContentRepo) -> None:
+    repo.write_story(changes={"published_on": dt.date(2024, 6, 30)})
+    assert _check(repo).errors
+    assert _check(repo, today=dt.date(2024, 7, 1)).errors == []
+
+
+def test_parallel_check_matches_serial(repo: ContentRepo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("honorroll.checker.PARALLEL_THRESHOLD", 2)
+    for i in range(6):
+        repo.write_story(f"story-{i}", changes={"sumary": "x"} if i % 2 else None)
+    serial = check_repository(
+        repo.root, load_project(repo.write_config()).settings, dt.date(2024, 6, 28), use_cache=False, workers=1
+    )
+    parallel = check_repository(
+        repo.root, load_project(repo.write_config()).settings, dt.date(2024, 6, 28), use_cache=False, workers=2
+    )
+    assert parallel.diagnostics == serial.diagnostics and len(parallel.errors) == 3
