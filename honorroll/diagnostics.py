@@ -17,7 +17,7 @@ class Severity(enum.StrEnum):
         return "错误" if self is Severity.ERROR else "警告"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: plain instances unpickle from the cache several times faster
 class Diagnostic:
     severity: Severity
     rule: str

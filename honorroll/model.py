@@ -1,5 +1,8 @@
 """The content model: units and stories as the rest of the code sees them.
 
+No ``slots`` on these classes: they are cached with pickle, which restores plain instances
+much faster.
+
 Objects are built from schema-cleaned data, so a field the schema rejected is simply
 ``None`` here and later rules skip it instead of failing on it.
 """
@@ -11,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Unit:
     id: str
     name: str
@@ -51,14 +54,14 @@ class Unit:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Subject:
     type: str
     name: str
     position: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Photo:
     src: str
     alt: str | None
@@ -67,7 +70,7 @@ class Photo:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Honor:
     title: str
     level: str
@@ -75,7 +78,7 @@ class Honor:
     index: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Eligibility:
     controversial: bool | None
     criminal_record: bool | None
@@ -92,7 +95,7 @@ class Eligibility:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Process:
     nominated_on: dt.date | None
     recommended_on: dt.date | None
@@ -101,7 +104,7 @@ class Process:
     notice_end: dt.date | None
 
 
-@dataclass(slots=True)
+@dataclass
 class Story:
     id: str
     year: int
@@ -184,7 +187,7 @@ class Story:
         self.tags = list(data.get("tags", []))
 
 
-@dataclass(slots=True)
+@dataclass
 class Archive:
     """Everything read from a content repository."""
 
