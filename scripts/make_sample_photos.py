@@ -13,11 +13,12 @@ drawn from fixed seeds, so running it twice gives the same pictures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image, ImageDraw
 
@@ -32,7 +33,7 @@ Color = tuple[int, int, int]
 
 
 def mix(a: Color, b: Color, t: float) -> Color:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=False))  # type: ignore[return-value]
 
 
 def sky(draw: ImageDraw.ImageDraw, w: int, h: int, top: Color, bottom: Color) -> None:
@@ -64,7 +65,7 @@ def ridge(
         x = w * i / 100
         v = sum(a * math.sin(f * math.tau * i / 100 + p) for f, p, a in waves) / total
         points.append((x, h * base - amp * h * (0.5 + 0.5 * v)))
-    draw.polygon(points + [(w, h), (0, h)], fill=color)
+    draw.polygon([*points, (w, h), (0, h)], fill=color)
 
 
 def sea(draw: ImageDraw.ImageDraw, w: int, h: int, top: float, deep: Color, light: Color, rng: random.Random) -> None:
@@ -113,12 +114,12 @@ def building(
 
 def pole_line(draw: ImageDraw.ImageDraw, xs: list[float], ground: list[float], height: float, color: Color) -> None:
     tops = []
-    for x, g in zip(xs, ground):
+    for x, g in zip(xs, ground, strict=False):
         draw.rectangle([x - 3 * SS, g - height, x + 3 * SS, g], fill=color)
         draw.rectangle([x - 26 * SS, g - height + 8 * SS, x + 26 * SS, g - height + 13 * SS], fill=color)
         tops.append((x, g - height + 10 * SS))
     for off in (-22 * SS, 0, 22 * SS):
-        for (x0, y0), (x1, y1) in zip(tops, tops[1:]):
+        for (x0, y0), (x1, y1) in itertools.pairwise(tops):
             pts = []
             for i in range(21):
                 t = i / 20
