@@ -123,10 +123,36 @@ def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | N
     clean, issues = validate(data, schema)
     story = Story(source.id, source.year, file, source.is_bundle, front, 2, body, body_line)
     diagnostics = [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
+    diagnostics += duplicate_top_level_keys(front, file, 2)
     if isinstance(clean, dict):
         cover_line = yamlio.line_of(front, ("cover",), 2) if "cover" in clean else 0
         story.fill(clean, cover_line)
     return story, diagnostics
+
+
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.M)
+
+
+def duplicate_top_level_keys(text: str, file: str, first_line: int) -> list[Diagnostic]:
+    """YAML keeps the last of two equal keys without a word; an editor's copy-paste slip must not pass."""
+    seen: dict[str, int] = {}
+    found = []
+    for match in _TOP_LEVEL_KEY.finditer(text):
+        key = match.group(1)
+        line = first_line + text.count("\n", 0, match.start())
+        if key in seen:
+            found.append(
+                error(
+                    "schema",
+                    file,
+                    line,
+                    key,
+                    f"字段“{key}”重复出现（第一次在第 {seen[key]} 行）：只会保留最后一个，请删除多余的一个",
+                )
+            )
+        else:
+            seen[key] = line
+    return found
 
 
 def body_images(story: Story) -> list[tuple[str, str | None, int]]:

@@ -39,3 +39,19 @@ def test_failed_build_keeps_the_previous_site(repo: ContentRepo) -> None:
     assert "sumary" in result.stderr and "eligibility.controversial" in result.stderr
     assert page.read_text(encoding="utf-8") == before
     assert [p.name for p in repo.root.iterdir() if p.name.startswith(".build")] == []
+
+
+def test_error_late_in_the_build_keeps_the_previous_site(repo: ContentRepo) -> None:
+    repo.write_story()
+    assert _build(repo).returncode == 0
+    index = repo.root / "build" / "index.html"
+    before = index.read_text(encoding="utf-8")
+    (repo.root / "explode.py").write_text(
+        "def on_post_page(output, page, config):\n    raise RuntimeError('模拟构建中途失败')\n", encoding="utf-8"
+    )
+    config = repo.write_config()
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n- explode.py\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=repo.root, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert index.read_text(encoding="utf-8") == before
+    assert [p.name for p in repo.root.iterdir() if p.name.startswith(".build")] == []

@@ -101,3 +101,9 @@ def test_three_broken_rules_are_reported_in_one_run(repo: ContentRepo) -> None:
     assert ("eligibility", "eligibility.criminal_record") in fields
     assert ("process", "published_on") in fields
     assert all(d.file == "stories/2024/2024-lin-postman.md" and d.line > 1 for d in result.errors)
+
+
+def test_duplicate_key_is_reported(repo: ContentRepo) -> None:
+    repo.write_story(raw_front_matter="title: 第一个标题\nsummary: 简介\ntitle: 第二个标题\n")
+    [problem] = [d for d in errors(repo.check(), "schema") if d.field == "title"]
+    assert problem.line == 4 and "第 2 行" in problem.message
