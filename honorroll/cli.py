@@ -1,20 +1,31 @@
-"""The editors' command line: ``honorroll check`` and ``honorroll report``."""
+"""The editors' command line: ``check``, ``report``, ``new`` and ``schema``.
+
+Wiring only: every command's logic lives in an importable module.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
+from . import newstory, schema_export
 from .checker import CheckResult, check_repository
+from .ci_formats import FILE_FORMATS, append_summary, render_check, render_job_summary
 from .config import effective_today
 from .diagnostics import summary_line, to_json_document
+from .loader import load_units
 from .published_ids import detect_base_ref
 from .report import render_quota_report
+from .schema import SUBJECT_TYPE_LABELS
 from .settings import Project, SettingsError, load_project
+
+CHECK_FORMATS = ["text", "github", "json", *FILE_FORMATS]
 
 
 def _date(text: str) -> dt.date:
@@ -34,13 +45,38 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="年度未结束时的任务数缺口也算错误")
     check.add_argument("--base", help="与这个 git 版本比较，确认已发布的编号没有消失（如 origin/main）")
     check.add_argument(
-        "--format", choices=["text", "github", "json"], default=None, help="输出格式；GITHUB_ACTIONS=true 时默认 github"
+        "--format",
+        choices=CHECK_FORMATS,
+        default=None,
+        help="输出格式：text、github（注释）、json、junit（JUnit XML）、codequality（GitLab 代码质量）；"
+        "GITHUB_ACTIONS=true 时默认 github",
+    )
+    check.add_argument("--output", metavar="FILE", help="把 --format 格式的报告写入文件，终端仍显示文字结果")
+    check.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="把 Markdown 摘要（问题、本次改动、任务数表）追加到文件，如 $GITHUB_STEP_SUMMARY",
     )
 
     report = sub.add_parser("report", help="任务数报表")
     report.add_argument("--year", type=int, help="只看某一年度")
     report.add_argument("--unit", help="只看某个单位（编号）")
     report.add_argument("--format", choices=["table", "json", "markdown", "csv"], default="table")
+
+    new = sub.add_parser("new", help="新建故事：自动分配永久编号，生成带中文说明的模板")
+    new.add_argument("--unit", help="单位编号（units/ 中的文件名，不含 .yml）")
+    new.add_argument("--title", help="故事标题")
+    new.add_argument("--subject-name", help="主人公姓名或集体名称")
+    new.add_argument(
+        "--subject-type", choices=list(SUBJECT_TYPE_LABELS), help="individual（个人，默认）或 collective（集体）"
+    )
+    new.add_argument("--year", type=int, help="选树年度（默认今年）")
+    new.add_argument("--bundle", action="store_true", help="建成文件夹形式（<编号>/index.md），用于放照片")
+    new.add_argument("--id", dest="story_id", help="自己指定故事编号（一般不需要，默认自动分配）")
+
+    schema = sub.add_parser("schema", help="生成编辑器用的 JSON Schema 文件（故事和单位）")
+    schema.add_argument("--out", default="schemas", metavar="DIR", help="输出目录（默认 schemas/）")
+    schema.add_argument("--check", action="store_true", help="只检查文件是否与代码一致，不一致时退出码为 1")
     return parser
 
 
@@ -49,15 +85,84 @@ def run_check(project: Project, today: dt.date, base: str | None) -> CheckResult
     return check_repository(project.root, project.settings, today, base_ref)
 
 
-def print_diagnostics(result: CheckResult, fmt: str, out: TextIO) -> None:
+def render_diagnostics(result: CheckResult, fmt: str) -> str:
+    if fmt in FILE_FORMATS:
+        return render_check(result, fmt)
     if fmt == "json":
-        out.write(to_json_document(result.diagnostics) + "\n")
+        return to_json_document(result.diagnostics) + "\n"
+    buffer = io.StringIO()
+    print_diagnostics(result, fmt, buffer)
+    return buffer.getvalue()
+
+
+def print_diagnostics(result: CheckResult, fmt: str, out: TextIO) -> None:
+    if fmt in ("json", *FILE_FORMATS):
+        out.write(render_diagnostics(result, fmt))
         return
     for diagnostic in result.diagnostics:
         out.write(diagnostic.format_text() + "\n")
         if fmt == "github":
             out.write(diagnostic.format_github() + "\n")
     out.write(summary_line(result.diagnostics) + "\n")
+
+
+def command_check(args: argparse.Namespace, project: Project, today: dt.date, out: TextIO) -> int:
+    if args.strict:
+        project.settings.strict_quota = True
+    base_ref = detect_base_ref(args.base or project.settings.base_ref)
+    result = check_repository(project.root, project.settings, today, base_ref)
+    terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    fmt = args.format or terminal
+    if args.output:
+        Path(args.output).write_text(render_diagnostics(result, fmt), encoding="utf-8")
+        print_diagnostics(result, "github" if fmt == "github" else terminal, out)
+    else:
+        print_diagnostics(result, fmt, out)
+    if args.summary:
+        summary = render_job_summary(result, project.root, project.settings.stories_dir, base_ref)
+        append_summary(Path(args.summary), summary)
+    return 0 if result.ok else 1
+
+
+def command_new(args: argparse.Namespace, project: Project, today: dt.date, out: TextIO) -> int:
+    request = newstory.NewStoryRequest(
+        unit=args.unit,
+        title=args.title,
+        subject_name=args.subject_name,
+        subject_type=args.subject_type,
+        year=args.year,
+        bundle=args.bundle,
+        story_id=args.story_id,
+    )
+    try:
+        if request.missing():
+            units, _ = load_units(project.root, project.settings.units_dir)
+            request = newstory.complete_request(request, units, interactive=sys.stdin.isatty(), out=out)
+        created = newstory.create_story(project.root, project.settings, request, today)
+    except newstory.NewStoryError as exc:
+        out.write(f"错误：{exc}\n")
+        return 2
+    out.write(newstory.next_steps(created, request.bundle))
+    return 0
+
+
+def command_schema(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    out_dir = Path(args.out)
+    if not out_dir.is_absolute():
+        out_dir = Path.cwd() / out_dir
+    if args.check:
+        stale = schema_export.stale_files(project.settings, out_dir)
+        for name in stale:
+            out.write(f"{args.out.rstrip('/')}/{name} 与代码不一致：请运行 honorroll schema --out {args.out} 并提交\n")
+        if not stale:
+            out.write("JSON Schema 文件与代码一致。\n")
+        return 1 if stale else 0
+    written = schema_export.write_schemas(project.settings, out_dir)
+    for path in written:
+        out.write(f"已写入 {path}\n")
+    if not written:
+        out.write("JSON Schema 文件已是最新，没有改动。\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -70,12 +175,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         out.write(f"错误：{exc}\n")
         return 2
     if args.command == "check":
-        if args.strict:
-            project.settings.strict_quota = True
-        result = run_check(project, today, args.base)
-        fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-        print_diagnostics(result, fmt, out)
-        return 0 if result.ok else 1
+        return command_check(args, project, today, out)
+    if args.command == "new":
+        return command_new(args, project, today, out)
+    if args.command == "schema":
+        return command_schema(args, project, out)
     result = run_check(project, today, None)
     rows = [
         r
