@@ -10,11 +10,13 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 
@@ -67,6 +69,16 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.final_site_dir = final
         self.staging_dir = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
         config.site_dir = str(self.staging_dir)
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]
+    ) -> LiveReloadServer:
+        # Stories and units live outside docs_dir, which is all MkDocs watches by itself.
+        root = Path(config.config_file_path).resolve().parent
+        for folder in (self.config.stories_dir, self.config.units_dir):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
