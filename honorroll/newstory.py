@@ -115,8 +115,9 @@ def current_ids(root: Path, stories_dir: str) -> set[str]:
         if not year.is_dir() or not re.fullmatch(r"\d{4}", year.name):
             continue
         for entry in year.iterdir():
-            story_id = _story_id_of(f"{stories_dir}/{year.name}/{entry.name}", stories_dir)
-            if story_id is not None and (entry.is_dir() or entry.suffix == ".md"):
+            rel = f"{stories_dir}/{year.name}/{entry.name}"
+            story_id = _story_id_of(f"{rel}/{STORY_INDEX}" if entry.is_dir() else rel, stories_dir)
+            if story_id is not None:
                 ids.add(story_id)
     return ids
 
