@@ -24,9 +24,14 @@ from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
-from .site.generate import add_site_files
+from .site.generate import add_site_files, default_nav
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
+THEME_DIR = Path(__file__).parent / "theme"
+NO_SITE_URL = (
+    "生产构建必须在 mkdocs.yml 中设置 site_url（站点的完整网址，如 https://example.org/guangrongbang/）："
+    "二维码、短链接、分享卡片和订阅源都要用它生成绝对地址。"
+)
 
 
 class HonorRollPlugin(BasePlugin[HonorRollConfig]):
@@ -58,9 +63,24 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if not result.ok:
             raise PluginError(summary_line(result.diagnostics))
         self.result = result
+        if self.command != "serve" and not config.site_url:
+            raise PluginError(NO_SITE_URL)
+        self._customise_theme(config)
         if self.command != "serve":
             self._stage_output(config)
         return config
+
+    def _customise_theme(self, config: MkDocsConfig) -> None:
+        """Templates, partials and CSS shipped in the package, after any custom_dir of the site."""
+        dirs = config.theme.dirs
+        if str(THEME_DIR) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if "assets/honorroll/honorroll.css" not in config.extra_css:
+            config.extra_css.append("assets/honorroll/honorroll.css")
+        config.extra.setdefault("generator", False)  # the footer credit links off-site
+        if config.nav is None:
+            config.nav = default_nav(Path(config.docs_dir))
+            config.validation.nav.omitted_files = logging.DEBUG  # stories are left out of the nav on purpose
 
     def _stage_output(self, config: MkDocsConfig) -> None:
         """Build into a sibling folder and swap it in at the end, so a failed build never leaves half a site."""

@@ -1,0 +1,78 @@
+"""Permanent addresses: every page path in one place, relative links between them, and absolute links.
+
+Paths are site-relative, unquoted and directory-style (``stories/2024/x/``); ``href`` quotes them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+from ..model import Story
+
+
+def paged(base: str, page: int = 1) -> str:
+    return base if page <= 1 else f"{base}page/{page}/"
+
+
+def story_path(story: Story) -> str:
+    return f"stories/{story.year}/{story.id}/"
+
+
+def story_src(story: Story) -> str:
+    """Source URI of the generated page; mirrors the content layout so relative photo links keep working."""
+    return story.file
+
+
+def short_path(story_id: str) -> str:
+    return f"s/{story_id}/"
+
+
+def poster_path(story_id: str) -> str:
+    return f"poster/{story_id}/"
+
+
+def qr_png_path(story_id: str) -> str:
+    return f"qr/{story_id}.png"
+
+
+def year_path(year: int, page: int = 1) -> str:
+    return paged(f"years/{year}/", page)
+
+
+def unit_path(unit_id: str, page: int = 1) -> str:
+    return paged(f"units/{unit_id}/", page)
+
+
+def category_path(category: str, page: int = 1) -> str:
+    return paged(f"categories/{category}/", page)
+
+
+def honors_path(level: str | None = None, page: int = 1) -> str:
+    return paged("honors/" if level is None else f"honors/{level}/", page)
+
+
+def notice_path(page: int = 1) -> str:
+    return paged("notice/", page)
+
+
+def photo_path(story: Story, src: str) -> str:
+    return f"{story.folder}/{src}"
+
+
+def src_uri(path: str) -> str:
+    """The Markdown source URI MkDocs turns into ``path`` with directory URLs."""
+    return f"{path}index.md" if path.endswith("/") or path == "" else path
+
+
+def href(from_path: str, to_path: str) -> str:
+    """A relative link from the page at ``from_path`` to ``to_path``; works under any site prefix."""
+    start = from_path if from_path.endswith("/") or from_path == "" else posixpath.dirname(from_path) + "/"
+    rel = posixpath.relpath(to_path or ".", start.rstrip("/") or ".")
+    if to_path.endswith("/") or to_path == "":
+        rel = "./" if rel == "." else rel + "/"
+    return quote(rel, safe="/.-_~#")
+
+
+def absolute(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + "/" + quote(path, safe="/.-_~")
