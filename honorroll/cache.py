@@ -23,11 +23,11 @@ StoryResult = tuple[Story | None, list[Diagnostic]]
 
 def file_key(root: Path, file: str, is_bundle: bool) -> tuple[Any, ...]:
     """Stat-based identity of a story: its Markdown file and, for a folder story, every file beside it."""
-    path = root / file
-    stat = path.stat()
+    path = os.path.join(root, file)
+    stat = os.stat(path)
     key: list[Any] = [stat.st_mtime_ns, stat.st_size]
     if is_bundle:
-        with os.scandir(path.parent) as entries:
+        with os.scandir(os.path.dirname(path)) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.name != "index.md" and entry.is_file():
                     entry_stat = entry.stat()

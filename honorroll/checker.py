@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from .quota import QuotaRow, quota_rows
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
 from .rules.story import check_story
-from .schema import story_schema
+from .schema import Spec, story_schema
 
 PARALLEL_THRESHOLD = 400
 """Below this many stories to read, starting worker processes costs more than it saves."""
@@ -45,17 +48,21 @@ class CheckResult:
         return not self.errors
 
 
-def check_one_story(root: Path, source: StorySource, settings: HonorRollConfig, today: dt.date) -> StoryResult:
-    story, diagnostics = read_story(root, source, story_schema(settings))
-    if story is not None:
-        diagnostics += check_story(story, CheckContext(root, settings, today))
-    return story, diagnostics
+def check_one_story(source: StorySource, schema: Spec, ctx: CheckContext) -> StoryResult:
+    """Reads and checks one story; its texts are dropped from the result and read again only when needed."""
+    story, diagnostics = read_story(ctx.root, source, schema)
+    if story is None:
+        return None, diagnostics
+    diagnostics += check_story(story, ctx)
+    return story.without_text(), diagnostics
 
 
 def _check_batch(
     root: Path, sources: list[StorySource], settings: HonorRollConfig, today: dt.date
 ) -> list[StoryResult]:
-    return [check_one_story(root, source, settings, today) for source in sources]
+    schema = story_schema(settings)
+    ctx = CheckContext(root, settings, today)
+    return [check_one_story(source, schema, ctx) for source in sources]
 
 
 def _check_stories(
@@ -70,6 +77,19 @@ def _check_stories(
         return [result for future in futures for result in future.result()]
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A check builds tens of thousands of small objects and frees them together; the cyclic
+    collector would rescan them over and over meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_repository(
     root: Path,
     settings: HonorRollConfig,
@@ -78,6 +98,13 @@ def check_repository(
     *,
     use_cache: bool = True,
     workers: int | None = None,
+) -> CheckResult:
+    with _gc_paused():
+        return _check_repository(root, settings, today, base_ref, use_cache, workers)
+
+
+def _check_repository(
+    root: Path, settings: HonorRollConfig, today: dt.date, base_ref: str | None, use_cache: bool, workers: int | None
 ) -> CheckResult:
     ctx = CheckContext(root, settings, today)
     diagnostics: list[Diagnostic] = []

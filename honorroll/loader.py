@@ -121,7 +121,7 @@ def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | N
     if data is None:
         data = {}
     clean, issues = validate(data, schema)
-    story = Story(source.id, source.year, file, source.is_bundle, front, 2, body, body_line)
+    story = Story(source.id, source.year, file, source.is_bundle, front, 2, body, body_line, str(root))
     diagnostics = [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
     diagnostics += duplicate_top_level_keys(front, file, 2)
     if isinstance(clean, dict):

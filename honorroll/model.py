@@ -10,8 +10,11 @@ Objects are built from schema-cleaned data, so a field the schema rejected is si
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
+
+from .yamlio import split_front_matter
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,14 @@ class Story:
     """Markdown file, relative to the content root (``stories/2024/x.md`` or ``…/x/index.md``)."""
     is_bundle: bool
     """A folder story (``<id>/index.md``) that may keep photos beside it."""
-    front_matter: str
+    front_matter_text: str | None
+    """Front-matter YAML (for pointing at a field's line); None when left out, like ``body_text``."""
     front_matter_line: int
-    body: str
+    body_text: str | None
+    """The Markdown body, or None when it was left out to keep caches and worker results small."""
     body_line: int
+    root: str
+    """Content root the ``file`` path is relative to; lets the body be read again on demand."""
     title: str | None = None
     subject: Subject | None = None
     unit: str | None = None
@@ -130,6 +137,29 @@ class Story:
     withdrawn_reason: str | None = None
     honors: list[Honor] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        if self.body_text is None:
+            self._read_source()
+        assert self.body_text is not None
+        return self.body_text
+
+    @property
+    def front_matter(self) -> str:
+        if self.front_matter_text is None:
+            self._read_source()
+        assert self.front_matter_text is not None
+        return self.front_matter_text
+
+    def _read_source(self) -> None:
+        text = (Path(self.root) / self.file).read_text(encoding="utf-8-sig")
+        front, self.body_text, _line = split_front_matter(text)
+        self.front_matter_text = front or ""
+
+    def without_text(self) -> Story:
+        """A copy without the texts, which are read again from the file when needed."""
+        return replace(self, front_matter_text=None, body_text=None)
 
     @property
     def is_published(self) -> bool:

@@ -167,14 +167,16 @@ def validate(value: Any, spec: Spec, path: Path = ()) -> tuple[Any, list[Issue]]
 
 
 def _validate(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
-    name = dotted(path) or "front matter"
-    check = _CHECKERS[spec.kind]
-    return check(value, spec, path, name, issues)
+    return _CHECKERS[spec.kind](value, spec, path, issues)
 
 
-def _check_map(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
+def _name(path: Path) -> str:
+    return dotted(path) or "front matter"
+
+
+def _check_map(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if not isinstance(value, dict):
-        where = f"“{name}”" if path else "front matter"
+        where = f"“{_name(path)}”" if path else "front matter"
         issues.append(Issue(path, f"{where}（{spec.label}）应为“键: 值”形式的映射，请检查缩进"))
         return None
     clean: dict[str, Any] = {}
@@ -208,9 +210,9 @@ def _unknown_key_message(key: str, allowed: list[str], path: Path) -> str:
     return f"{where}未知字段“{key}”：{hint}拼错的字段不会生效，请改正或删除"
 
 
-def _check_list(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
+def _check_list(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if not isinstance(value, list):
-        issues.append(Issue(path, f"“{name}”（{spec.label}）应为列表，例如 [甲, 乙] 或逐行以“- ”开头"))
+        issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）应为列表，例如 [甲, 乙] 或逐行以“- ”开头"))
         return None
     assert spec.item is not None
     out = []
@@ -221,9 +223,9 @@ def _check_list(value: Any, spec: Spec, path: Path, name: str, issues: list[Issu
     return out
 
 
-def _check_dict(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
+def _check_dict(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if not isinstance(value, dict):
-        issues.append(Issue(path, f"“{name}”（{spec.label}）应为“键: 值”形式的映射"))
+        issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）应为“键: 值”形式的映射"))
         return None
     assert spec.key is not None and spec.item is not None
     out = {}
@@ -235,64 +237,64 @@ def _check_dict(value: Any, spec: Spec, path: Path, name: str, issues: list[Issu
     return out
 
 
-def _check_str(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
+def _check_str(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if isinstance(value, (bool, dict, list)):
-        issues.append(Issue(path, f"“{name}”（{spec.label}）应为文字，实际为 {_describe(value)}"))
+        issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）应为文字，实际为 {_describe(value)}"))
         return None
     text = str(value).strip() if isinstance(value, (str, int, float)) else None
     if text is None:
-        issues.append(Issue(path, f"“{name}”（{spec.label}）应为文字，实际为 {_describe(value)}"))
+        issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）应为文字，实际为 {_describe(value)}"))
         return None
     if not text:
         if spec.required:
-            issues.append(Issue(path, f"必填字段“{name}”（{spec.label}）没有填写内容"))
+            issues.append(Issue(path, f"必填字段“{_name(path)}”（{spec.label}）没有填写内容"))
         return None
     if spec.choices is not None and text not in spec.choices:
         options = "、".join(f"{k}（{v}）" if k != v else k for k, v in spec.choices.items())
         close = difflib.get_close_matches(text, list(spec.choices), n=1, cutoff=0.5)
         hint = f"是否想写“{close[0]}”？" if close else ""
-        issues.append(Issue(path, f"“{name}”（{spec.label}）的值 {_quote(text)} 无效。{hint}可选值：{options}"))
+        issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）的值 {_quote(text)} 无效。{hint}可选值：{options}"))
         return None
     if spec.max_length is not None and len(text) > spec.max_length:
         issues.append(
-            Issue(path, f"“{name}”（{spec.label}）最多 {spec.max_length} 个字，现在有 {len(text)} 个字，请精简")
+            Issue(path, f"“{_name(path)}”（{spec.label}）最多 {spec.max_length} 个字，现在有 {len(text)} 个字，请精简")
         )
     if spec.pattern is not None and not spec.pattern.match(text):
         issues.append(
             Issue(
                 path,
-                f"“{name}”（{spec.pattern_hint or spec.label}）{_quote(text)} 格式不对：只能用小写英文字母、数字和连字符",
+                f"“{_name(path)}”（{spec.pattern_hint or spec.label}）{_quote(text)} 格式不对：只能用小写英文字母、数字和连字符",
             )
         )
         return None
     return text
 
 
-def _check_int(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
+def _check_int(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         else:
-            issues.append(Issue(path, f"“{name}”（{spec.label}）应为整数，实际为 {_describe(value)}"))
+            issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）应为整数，实际为 {_describe(value)}"))
             return None
     if spec.minimum is not None and value < spec.minimum:
-        issues.append(Issue(path, f"“{name}”（{spec.label}）不能小于 {spec.minimum}，实际为 {value}"))
+        issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）不能小于 {spec.minimum}，实际为 {value}"))
         return None
     return value
 
 
-def _check_bool(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
+def _check_bool(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if not isinstance(value, bool):
         issues.append(
-            Issue(path, f"“{name}”（{spec.label}）只能写 true（是）或 false（否），实际为 {_describe(value)}")
+            Issue(path, f"“{_name(path)}”（{spec.label}）只能写 true（是）或 false（否），实际为 {_describe(value)}")
         )
         return None
     return value
 
 
-def _check_date(value: Any, spec: Spec, path: Path, name: str, issues: list[Issue]) -> Any:
+def _check_date(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if isinstance(value, dt.datetime):
-        issues.append(Issue(path, f"“{name}”（{spec.label}）只写日期，不写时间：YYYY-MM-DD"))
+        issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）只写日期，不写时间：YYYY-MM-DD"))
         return None
     if isinstance(value, dt.date):
         return value
@@ -300,10 +302,13 @@ def _check_date(value: Any, spec: Spec, path: Path, name: str, issues: list[Issu
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            issues.append(Issue(path, f"“{name}”（{spec.label}）{_quote(value)} 不是真实存在的日期"))
+            issues.append(Issue(path, f"“{_name(path)}”（{spec.label}）{_quote(value)} 不是真实存在的日期"))
             return None
     issues.append(
-        Issue(path, f"“{name}”（{spec.label}）应写成 YYYY-MM-DD 格式的日期（如 2024-05-08），实际为 {_describe(value)}")
+        Issue(
+            path,
+            f"“{_name(path)}”（{spec.label}）应写成 YYYY-MM-DD 格式的日期（如 2024-05-08），实际为 {_describe(value)}",
+        )
     )
     return None
 
@@ -318,7 +323,7 @@ def _describe(value: Any) -> str:
     return _quote(value)
 
 
-_CHECKERS: dict[str, Callable[[Any, Spec, Path, str, list[Issue]], Any]] = {
+_CHECKERS: dict[str, Callable[[Any, Spec, Path, list[Issue]], Any]] = {
     "map": _check_map,
     "list": _check_list,
     "dict": _check_dict,
