@@ -128,6 +128,7 @@ def test_no_serious_accessibility_violations(site: str, page: Any, path: str) ->
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+    _shot(page, "page-" + (path.strip("/").replace("/", "-") or "home") + ".png")
     _only_local(page.requests)
 
 
@@ -137,6 +138,7 @@ def test_poster_page_prints_on_a4(site: str, page: Any) -> None:
     pdf = Path(ARTIFACTS) / "poster.pdf"
     ARTIFACTS.mkdir(exist_ok=True)
     page.emulate_media(media="print")
+    _shot(page, "poster-print.png")
     page.pdf(path=str(pdf), format="A4")
     assert pdf.stat().st_size > 10_000
     assert shutil.which("zbarimg")
