@@ -1,0 +1,45 @@
+"""The editors' guide explains every rule the code has, and its message table is current."""
+
+from __future__ import annotations
+
+from honorroll.cli import build_parser
+from honorroll.rule_catalog import GUIDE, RULES, catalog, render_table, rule_ids
+from tests.conftest import ROOT
+
+EXPECTED_RULES = {
+    "schema", "yaml", "front-matter", "layout", "encoding", "id", "unit", "year", "eligibility", "process",
+    "notice-length", "status", "photo", "privacy", "safety", "honors", "published-id", "quota",
+}  # fmt: skip
+
+
+def test_catalog_finds_every_rule_and_each_has_an_explanation() -> None:
+    messages = catalog()
+    assert set(rule_ids(messages)) >= EXPECTED_RULES
+    assert set(rule_ids(messages)) <= set(RULES), "add the new rule id to RULES in honorroll/rule_catalog.py"
+    assert any(m.text == "必填字段“…”（…）没有填写内容" for m in messages)
+    assert all(len([m for m in messages if m.rule == rule]) >= 1 for rule in EXPECTED_RULES)
+
+
+def test_guide_message_table_is_up_to_date() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    assert render_table(catalog()) in text, "run `python -m honorroll.rule_catalog --write` and commit the guide"
+
+
+def test_guide_covers_the_commands_and_tasks() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for command in ("new", "check", "report"):
+        assert command in sub.choices and f"honorroll {command}" in text
+    for option in ("--unit", "--title", "--subject-name", "--subject-type", "--year", "--bundle"):
+        assert option in text
+    for words in ("mkdocs serve", "git config core.hooksPath hooks", "honorroll-check", "withdrawn", "替代文字"):
+        assert words in text
+
+
+def test_adopting_ci_covers_every_platform() -> None:
+    text = (ROOT / "docs" / "adopting-ci.md").read_text(encoding="utf-8")
+    for platform in ("GitHub", "Gitea", "GitLab", "Gitee"):
+        assert platform in text
+    for name in (".github/workflows/site.yml", ".gitlab-ci.yml", "fetch-depth: 0", "GIT_DEPTH"):
+        assert name in text
