@@ -24,6 +24,7 @@ from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
+from .site import search, urls
 from .site.generate import add_site_files, default_nav
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
@@ -103,9 +104,12 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
         add_site_files(files, config, self.config, self.result)
+        search.add_search_page(files, config)
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.result is not None:
+            search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir
