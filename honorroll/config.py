@@ -121,6 +121,9 @@ class HonorRollConfig(base.Config):
     objection_contact = c.Type(str, default="")
     """Contact for objections during public notice, shown on the 公示 page."""
     cache_dir = c.Type(str, default=".cache/honorroll")
+    stamp_story_pages = c.Type(bool, default=True)
+    """Render story pages by stamping them into a theme-rendered shell (fast, cached, parallel)
+    instead of one MkDocs page each; turn off to let other MkDocs plugins see every story page."""
 
     def validate(self) -> tuple[list[Any], list[Any]]:
         failed, warnings = super().validate()

@@ -25,7 +25,8 @@ from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
 from .site import search, urls
-from .site.generate import add_site_files, default_nav
+from .site.generate import add_site_files, default_nav, write_stamped_pages
+from .site.pages import SiteContext
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -43,6 +44,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.result: CheckResult | None = None
         self.final_site_dir: Path | None = None
         self.staging_dir: Path | None = None
+        self.site: SiteContext | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -103,11 +105,13 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
-        add_site_files(files, config, self.config, self.result)
+        self.site = add_site_files(files, config, self.config, self.result)
         search.add_search_page(files, config)
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is not None:
+            write_stamped_pages(self.site, config, self.config)
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
         if self.staging_dir is None or self.final_site_dir is None:

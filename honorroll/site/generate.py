@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from ..checker import CheckResult
 from ..config import HonorRollConfig
 from ..loader import body_images
-from . import urls
+from . import stamp, urls
 from .pages import SiteContext, site_pages
 from .qr import QrCache
 
@@ -51,11 +51,16 @@ def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckR
     )
 
 
-def add_site_files(files: Files, config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult) -> None:
+def add_site_files(
+    files: Files, config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult
+) -> SiteContext:
     ctx = make_context(config, settings, result)
     root = str(result.archive.root)
     with_home = files.get_file_from_path("index.md") is None
-    for uri, content in site_pages(ctx, with_home=with_home):
+    pages = site_pages(ctx, with_home=with_home, per_story=not settings.stamp_story_pages)
+    if settings.stamp_story_pages:
+        pages += stamp.shell_sources(ctx)
+    for uri, content in pages:
         if isinstance(content, Path):
             files.append(File.generated(config, uri, abs_src_path=str(content)))
         else:
@@ -74,3 +79,20 @@ def add_site_files(files: Files, config: MkDocsConfig, settings: HonorRollConfig
                     use_directory_urls=config.use_directory_urls,
                 )
             )
+    return ctx
+
+
+def write_stamped_pages(ctx: SiteContext, config: MkDocsConfig, settings: HonorRollConfig) -> None:
+    if not settings.stamp_story_pages:
+        return
+    root = Path(config.config_file_path).resolve().parent
+    cache = Path(settings.cache_dir)
+    site_dir = Path(config.site_dir)
+    stamp.stamp_story_pages(
+        ctx,
+        site_dir,
+        list(config.markdown_extensions),
+        dict(config.mdx_configs),
+        cache if cache.is_absolute() else root / cache,
+    )
+    stamp.add_to_sitemap(ctx, site_dir)

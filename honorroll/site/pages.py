@@ -145,8 +145,27 @@ def by_year_cards(stories: Sequence[Story], here: str, ctx: SiteContext) -> str:
 # ---------------------------------------------------------------- story pages
 
 
+@dataclass(frozen=True)
+class PageParts:
+    """A page as front-matter data, raw HTML before and after, and Markdown in between."""
+
+    meta: dict[str, Any]
+    head: str
+    markdown: str = ""
+    tail: str = ""
+
+    def source(self) -> str:
+        """The page as Markdown source for MkDocs (the Markdown part inside an md_in_html block)."""
+        middle = f'\n\n<div class="hr-body" markdown="1">\n\n{self.markdown}\n\n</div>\n\n' if self.markdown else ""
+        return front_matter(self.meta) + self.head + middle + self.tail + "\n"
+
+
 def story_page(story: Story, ctx: SiteContext) -> str:
-    """The one place a story page is made: Markdown source with a raw-HTML head and tail around the body."""
+    return story_parts(story, ctx).source()
+
+
+def story_parts(story: Story, ctx: SiteContext) -> PageParts:
+    """The one place a story page is made: raw-HTML head and share box around the Markdown body."""
     here = urls.story_path(story)
     short = urls.absolute(ctx.site_url, urls.short_path(story.id))
     unit = ctx.units.get(story.unit or "")
@@ -198,10 +217,14 @@ def story_page(story: Story, ctx: SiteContext) -> str:
     }
     if story.cover is not None:
         meta["og_image"] = urls.absolute(ctx.site_url, urls.photo_path(story, story.cover.src))
-    return front_matter(meta) + "\n".join(head) + '\n\n<div class="hr-body" markdown="1">\n\n' + story.body.strip() + "\n\n</div>\n\n" + share + "\n"
+    return PageParts(meta, "\n".join(head), story.body.strip(), share)
 
 
 def poster_page(story: Story, ctx: SiteContext) -> str:
+    return poster_parts(story, ctx).source()
+
+
+def poster_parts(story: Story, ctx: SiteContext) -> PageParts:
     here = urls.poster_path(story.id)
     short = urls.absolute(ctx.site_url, urls.short_path(story.id))
     subject = story.subject
@@ -231,7 +254,7 @@ def poster_page(story: Story, ctx: SiteContext) -> str:
         "search": {"exclude": True},
         "sitemap": False,
     }
-    return front_matter(meta) + body + "\n"
+    return PageParts(meta, body)
 
 
 def _redirect_html(title: str, body: str, head: str) -> str:
@@ -491,14 +514,26 @@ def feed_xml(ctx: SiteContext) -> str:
     return atom_feed(entries, title=ctx.site_name, site_url=ctx.site_url, feed_url=urls.absolute(ctx.site_url, "feed.xml"))
 
 
-def site_pages(ctx: SiteContext, *, with_home: bool = True) -> list[tuple[str, Content]]:
-    """Every generated page and file except story photos."""
+def per_story_pages(story: Story, ctx: SiteContext) -> list[tuple[str, Content]]:
+    """The story page, poster, short link and print QR of one published story."""
+    return [
+        (urls.story_src(story), story_page(story, ctx)),
+        (urls.src_uri(urls.poster_path(story.id)), poster_page(story, ctx)),
+        (urls.short_path(story.id) + "index.html", short_link_page(story, ctx)),
+        (urls.qr_png_path(story.id), ctx.qr.png(urls.absolute(ctx.site_url, urls.short_path(story.id)))),
+    ]
+
+
+def site_pages(ctx: SiteContext, *, with_home: bool = True, per_story: bool = True) -> list[tuple[str, Content]]:
+    """Every generated page and file except story photos.
+
+    ``per_story=False`` leaves out the four files each published story gets, for a build that
+    writes them itself (see :mod:`honorroll.site.stamp`).
+    """
     out: list[tuple[str, Content]] = []
-    for story in ctx.published:
-        out.append((urls.story_src(story), story_page(story, ctx)))
-        out.append((urls.src_uri(urls.poster_path(story.id)), poster_page(story, ctx)))
-        out.append((urls.short_path(story.id) + "index.html", short_link_page(story, ctx)))
-        out.append((urls.qr_png_path(story.id), ctx.qr.png(urls.absolute(ctx.site_url, urls.short_path(story.id)))))
+    if per_story:
+        for story in ctx.published:
+            out += per_story_pages(story, ctx)
     for story in ctx.result.archive.stories:
         if story.status == "withdrawn":
             out.append((urls.short_path(story.id) + "index.html", withdrawn_page(story.id, ctx)))

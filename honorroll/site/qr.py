@@ -5,18 +5,24 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import struct
 import tempfile
+import zlib
 from pathlib import Path
 
 import qrcode
 import qrcode.constants
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 PRINT_PIXELS = 1200
 
 
+MASK_PATTERN = 4
+"""A fixed mask: choosing the best of eight triples the time per code, and any mask decodes."""
+
+
 def _matrix(url: str) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=MASK_PATTERN)
     code.add_data(url)
     code.make(fit=True)
     return [list(row) for row in code.get_matrix()]
@@ -44,18 +50,37 @@ def svg_markup(url: str, label: str = "二维码") -> str:
     )
 
 
-def png_bytes(url: str, min_pixels: int = PRINT_PIXELS) -> bytes:
-    import io
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(url)
-    code.make(fit=True)
-    modules = len(code.get_matrix())
-    code.box_size = math.ceil(min_pixels / modules)
-    image = code.make_image(fill_color="black", back_color="white")
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue()
+
+def png_bytes(url: str, min_pixels: int = PRINT_PIXELS) -> bytes:
+    """A black-and-white PNG of at least ``min_pixels`` square, written directly.
+
+    Each module row is packed once and repeated with PNG's "Up" filter, so the image costs
+    about a millisecond instead of drawing and compressing a large bitmap.
+    """
+    matrix = _matrix(url)
+    modules = len(matrix)
+    scale = math.ceil(min_pixels / modules)
+    width = modules * scale
+    padding = -width % 8
+    row_bytes = (width + padding) // 8
+    white = (1 << scale) - 1
+    repeat = (b"\x02" + bytes(row_bytes)) * (scale - 1)  # "Up" filter: same as the row above
+    rows = []
+    for row in matrix:
+        bits = 0
+        for dark in row:
+            bits = (bits << scale) | (0 if dark else white)
+        rows.append(b"\x00" + (bits << padding).to_bytes(row_bytes, "big") + repeat)
+    header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"".join(rows), 6))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 class QrCache:

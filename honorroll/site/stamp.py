@@ -1,0 +1,233 @@
+"""Per-story pages at archive scale: render a shell once with MkDocs, stamp every story into it.
+
+MkDocs renders each page through the whole theme, which is what makes a 20,000-story site
+slow. Every story page shares the same chrome, though, so MkDocs renders one *shell* per
+layout, at the same URL depth as the real pages (relative links stay right), with slot
+tokens where the title, description, share image and content go. After the build, each
+story's content is converted from Markdown and put into the shell, in parallel across
+cores, and the finished page is cached by its inputs so an unchanged story costs a copy.
+The short link and print QR of each story are written in the same pass.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import multiprocessing
+import os
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import markdown
+
+from ..model import Story
+from . import urls
+from .pages import PageParts, SiteContext, front_matter, poster_parts, short_link_page, story_parts
+
+SLOT_TITLE = "hrslot0title"
+SLOT_DESCRIPTION = "hrslot0description"
+SLOT_IMAGE = "hrslot0image"
+SLOT_CONTENT = "hrslot0content"
+STORY_SHELLS = {False: "stories/0000/hr-shell-plain/", True: "stories/0000/hr-shell-cover/"}
+POSTER_SHELL = "poster/hr-shell/"
+SHELL_PATHS = (*STORY_SHELLS.values(), POSTER_SHELL)
+PARALLEL_THRESHOLD = 200
+
+
+def _shell_meta(meta: dict[str, Any], with_image: bool) -> dict[str, Any]:
+    data = {**meta, "title": SLOT_TITLE, "description": SLOT_DESCRIPTION, "search": {"exclude": True}, "sitemap": False}
+    data.pop("og_image", None)
+    if with_image:
+        data["og_image"] = SLOT_IMAGE
+    return data
+
+
+def shell_sources(ctx: SiteContext) -> list[tuple[str, str]]:
+    """The shell pages MkDocs renders in place of every story page and poster."""
+    if not ctx.published:
+        return []
+    sample = ctx.published[0]
+    story_meta = story_parts(sample, ctx).meta
+    poster_meta = poster_parts(sample, ctx).meta
+    out = [
+        (urls.src_uri(path), front_matter(_shell_meta(story_meta, cover)) + SLOT_CONTENT + "\n")
+        for cover, path in STORY_SHELLS.items()
+    ]
+    out.append((urls.src_uri(POSTER_SHELL), front_matter(_shell_meta(poster_meta, False)) + SLOT_CONTENT + "\n"))
+    return out
+
+
+@dataclass(frozen=True)
+class Shell:
+    path: str
+    html: str
+
+    def fill(self, path: str, title: str, description: str, image: str | None, content: str) -> str:
+        page = self.html.replace(self.path, path)
+        page = page.replace(SLOT_TITLE, escape(title)).replace(SLOT_DESCRIPTION, escape(description))
+        if image is not None:
+            page = page.replace(SLOT_IMAGE, escape(image))
+        for wrapped in (f"<p>{SLOT_CONTENT}</p>", SLOT_CONTENT):
+            if wrapped in page:
+                return page.replace(wrapped, content, 1)
+        raise ValueError(f"shell {self.path} has no content slot")
+
+
+def take_shells(site_dir: Path) -> dict[str, Shell]:
+    """Reads the rendered shells and removes them from the site."""
+    shells = {}
+    for path in SHELL_PATHS:
+        file = site_dir / path / "index.html"
+        if file.is_file():
+            shells[path] = Shell(path, file.read_text(encoding="utf-8"))
+            shutil.rmtree(file.parent)
+    return shells
+
+
+@dataclass
+class StampJob:
+    ctx: SiteContext
+    site_dir: Path
+    shells: dict[str, Shell]
+    extensions: list[Any]
+    extension_configs: dict[str, Any]
+    cache_dir: Path
+    code_key: str
+
+
+_JOB: StampJob | None = None  # set before worker processes fork, so they share it without pickling
+
+
+def _code_key() -> str:
+    """Changes whenever the code that shapes a page changes, so cached pages are never stale."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("pages.py", "stamp.py", "urls.py", "qr.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+class _Renderer:
+    def __init__(self, job: StampJob) -> None:
+        self.job = job
+        self.md = markdown.Markdown(extensions=job.extensions, extension_configs=job.extension_configs)
+
+    def cached(self, parts: PageParts, shell: Shell, build: Any) -> bytes:
+        key = hashlib.sha256(
+            "\0".join(
+                (
+                    self.job.code_key,
+                    shell.html,
+                    repr(sorted(parts.meta.items())),
+                    parts.head,
+                    parts.markdown,
+                    parts.tail,
+                )
+            ).encode()
+        ).hexdigest()
+        file = self.job.cache_dir / key[:2] / f"{key}.html"
+        try:
+            return file.read_bytes()
+        except FileNotFoundError:
+            data: bytes = build().encode()
+            _write(file, data)
+            return data
+
+    def story(self, story: Story) -> None:
+        job, ctx = self.job, self.job.ctx
+        path = urls.story_path(story)
+        parts = story_parts(story, ctx)
+        image = parts.meta.get("og_image")
+        shell = job.shells[STORY_SHELLS[image is not None]]
+
+        def build() -> str:
+            self.md.reset()
+            body = self.md.convert(parts.markdown)
+            content = f'{parts.head}\n<div class="hr-body">\n{body}\n</div>\n{parts.tail}'
+            return shell.fill(path, parts.meta["title"], parts.meta["description"], image, content)
+
+        _write(job.site_dir / path / "index.html", self.cached(parts, shell, build))
+        poster = poster_parts(story, ctx)
+        poster_path = urls.poster_path(story.id)
+        poster_shell = job.shells[POSTER_SHELL]
+        page = self.cached(
+            poster,
+            poster_shell,
+            lambda: poster_shell.fill(poster_path, poster.meta["title"], poster.meta["description"], None, poster.head),
+        )
+        _write(job.site_dir / poster_path / "index.html", page)
+        _write(job.site_dir / urls.short_path(story.id) / "index.html", short_link_page(story, ctx).encode())
+        png = ctx.qr.png(urls.absolute(ctx.site_url, urls.short_path(story.id)))
+        target = job.site_dir / urls.qr_png_path(story.id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
+
+
+def _render_batch(indices: list[int]) -> int:
+    assert _JOB is not None
+    renderer = _Renderer(_JOB)
+    for index in indices:
+        renderer.story(_JOB.ctx.published[index])
+    return len(indices)
+
+
+def _batches(count: int, workers: int) -> Iterator[list[int]]:
+    size = max(1, -(-count // (workers * 8)))
+    for start in range(0, count, size):
+        yield list(range(start, min(count, start + size)))
+
+
+def stamp_story_pages(
+    ctx: SiteContext,
+    site_dir: Path,
+    extensions: list[Any],
+    extension_configs: dict[str, Any],
+    cache_dir: Path,
+    workers: int | None = None,
+) -> int:
+    """Writes every published story's page, poster, short link and print QR; returns how many stories."""
+    global _JOB
+    shells = take_shells(site_dir)
+    if not ctx.published:
+        return 0
+    if set(SHELL_PATHS) - shells.keys():
+        raise RuntimeError("主题没有渲染出故事页模板（shell），无法生成故事页")
+    _JOB = StampJob(ctx, site_dir, shells, extensions, extension_configs, cache_dir / "pages", _code_key())
+    try:
+        count = len(ctx.published)
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        if workers <= 1 or count < PARALLEL_THRESHOLD:
+            return _render_batch(list(range(count)))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return sum(pool.map(_render_batch, _batches(count, workers)))
+    finally:
+        _JOB = None
+
+
+def sitemap_entries(ctx: SiteContext) -> str:
+    return "".join(
+        f"<url><loc>{escape(urls.absolute(ctx.site_url, urls.story_path(s)))}</loc>"
+        + (f"<lastmod>{s.published_on.isoformat()}</lastmod>" if s.published_on else "")
+        + "</url>\n"
+        for s in ctx.published
+    )
+
+
+def add_to_sitemap(ctx: SiteContext, site_dir: Path) -> None:
+    """MkDocs' sitemap lists only the pages it rendered; the stamped story pages join it here."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    text = sitemap.read_text(encoding="utf-8").replace("</urlset>", sitemap_entries(ctx) + "</urlset>", 1)
+    sitemap.write_text(text, encoding="utf-8")
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
