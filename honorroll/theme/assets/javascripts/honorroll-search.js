@@ -126,6 +126,11 @@
     }));
   };
 
+  if (typeof module === "object" && module.exports) {  // Node, for the tests only
+    module.exports = { normalise: normalise, queryTokens: queryTokens, crc32: crc32, decode: decode, tokenScores: tokenScores };
+  }
+  if (typeof document === "undefined") return;
+
   /* ---------------------------------------------------------------- page */
 
   function terms(query) {
