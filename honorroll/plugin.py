@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
@@ -108,6 +109,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.site = add_site_files(files, config, self.config, self.result)
         search.add_search_page(files, config)
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return html if self.site is None else self.site.raw_html_for(page.file.src_uri, html)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is not None:

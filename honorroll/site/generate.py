@@ -63,8 +63,10 @@ def add_site_files(
     for uri, content in pages:
         if isinstance(content, Path):
             files.append(File.generated(config, uri, abs_src_path=str(content)))
-        else:
-            files.append(File.generated(config, uri, content=content))
+            continue
+        if isinstance(content, str) and uri.endswith(".md"):
+            content = ctx.defer_raw_html(uri, content)
+        files.append(File.generated(config, uri, content=content))
     for story in ctx.published:
         if not story.is_bundle:
             continue

@@ -27,6 +27,7 @@ from .feed import FeedEntry, atom_feed
 from .qr import QrCache
 
 T = TypeVar("T")
+RAW_HTML_SLOT = "hrslot0rawhtml"
 Content = str | bytes | Path
 
 
@@ -39,6 +40,7 @@ class SiteContext:
     qr: QrCache
     per_page: int = 60
     published: list[Story] = field(init=False)
+    raw_html: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.published = sorted(
@@ -48,6 +50,26 @@ class SiteContext:
     @property
     def units(self) -> dict[str, Unit]:
         return self.result.archive.units
+
+    def defer_raw_html(self, uri: str, source: str) -> str:
+        """For a page whose body is raw HTML only, hand MkDocs a one-word body instead.
+
+        Python-Markdown re-parses raw HTML blocks with a pure-Python HTML parser, which made
+        list pages of cards cost tens of milliseconds each; the HTML goes back in unchanged
+        at ``on_page_content`` (see :meth:`raw_html_for`).
+        """
+        if not source.startswith("---\n"):
+            return source
+        end = source.find("\n---\n", 4)
+        body = source[end + 5 :] if end != -1 else ""
+        if not body.lstrip().startswith("<") or 'markdown="1"' in body:
+            return source
+        self.raw_html[uri] = body
+        return source[: end + 5] + RAW_HTML_SLOT + "\n"
+
+    def raw_html_for(self, uri: str, html: str) -> str:
+        body = self.raw_html.get(uri)
+        return html if body is None else html.replace(f"<p>{RAW_HTML_SLOT}</p>", body, 1)
 
     def unit_name(self, story: Story) -> str:
         unit = self.units.get(story.unit or "")
