@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +37,28 @@ NO_SITE_URL = (
     "生产构建必须在 mkdocs.yml 中设置 site_url（站点的完整网址，如 https://example.org/guangrongbang/）："
     "二维码、短链接、分享卡片和订阅源都要用它生成绝对地址。"
 )
+
+
+def discard_in_background(folder: Path, cache_dir: Path) -> None:
+    """Deleting the previous site (tens of thousands of files) can take seconds: move it aside
+    into the cache and let a detached process delete it, so the build returns at once."""
+    if not folder.exists():
+        return
+    trash = cache_dir / "trash"
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        target = Path(tempfile.mkdtemp(dir=trash))
+        folder.rename(target / "site")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(trash)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 class HonorRollPlugin(BasePlugin[HonorRollConfig]):
@@ -126,7 +150,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if final.exists():
             final.rename(previous)
         staging.rename(final)
-        shutil.rmtree(previous, ignore_errors=True)
+        discard_in_background(previous, Path(config.config_file_path).resolve().parent / self.config.cache_dir)
         config.site_dir = str(final)
         self.staging_dir = None
 
