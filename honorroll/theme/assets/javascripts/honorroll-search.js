@@ -79,12 +79,13 @@
   Index.prototype.get = function (path, fresh) {
     var url = this.base + path;
     if (!this.files.has(url)) {
+      var files = this.files;
       var p = fetch(url, fresh ? { cache: "no-cache" } : {}).then(function (r) {
         if (!r.ok) throw new Error(url + " " + r.status);
         return r.json();
       });
-      p.catch(function () {});
-      this.files.set(url, p);
+      p.catch(function () { files.delete(url); });  // a failed file is fetched again next time
+      files.set(url, p);
     }
     return this.files.get(url);
   };
@@ -216,7 +217,13 @@
       if (!query) { status.textContent = ""; return; }
       status.textContent = "正在搜索……";
       try {
-        var hits = await index.ranked(query);
+        var hits;
+        try {
+          hits = await index.ranked(query);
+        } catch (err) {  // the site was rebuilt since the manifest was read: read it again
+          index.manifest = null;
+          hits = await index.ranked(query);
+        }
         if (id !== current.id) return;
         current.hits = hits; current.shown = 0; current.words = terms(query);
         if (!queryTokens(query).length) status.textContent = "请输入姓名、单位或故事中的词语。";
