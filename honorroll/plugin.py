@@ -27,7 +27,7 @@ from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
-from .site import search, urls
+from .site import search, stamp, urls
 from .site.generate import add_site_files, default_nav, write_stamped_pages
 from .site.pages import SiteContext
 
@@ -139,7 +139,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is not None:
-            write_stamped_pages(self.site, config, self.config)
+            write_stamped_pages(self.site, config, self.config, self.final_site_dir)
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
         if self.staging_dir is None or self.final_site_dir is None:
@@ -150,7 +150,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if final.exists():
             final.rename(previous)
         staging.rename(final)
-        discard_in_background(previous, Path(config.config_file_path).resolve().parent / self.config.cache_dir)
+        cache_dir = Path(config.config_file_path).resolve().parent / self.config.cache_dir
+        stamp.commit_manifest(cache_dir)
+        discard_in_background(previous, cache_dir)
         config.site_dir = str(final)
         self.staging_dir = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,6 +14,8 @@ from ..loader import body_images
 from . import stamp, urls
 from .pages import SiteContext, site_pages
 from .qr import QrCache
+
+log = logging.getLogger("mkdocs.plugins.honorroll")
 
 NAV = [
     ("光荣榜", "index.md"),
@@ -51,9 +54,7 @@ def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckR
     )
 
 
-def add_site_files(
-    files: Files, config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult
-) -> SiteContext:
+def add_site_files(files: Files, config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult) -> SiteContext:
     ctx = make_context(config, settings, result)
     root = str(result.archive.root)
     with_home = files.get_file_from_path("index.md") is None
@@ -84,17 +85,21 @@ def add_site_files(
     return ctx
 
 
-def write_stamped_pages(ctx: SiteContext, config: MkDocsConfig, settings: HonorRollConfig) -> None:
+def write_stamped_pages(
+    ctx: SiteContext, config: MkDocsConfig, settings: HonorRollConfig, previous_site: Path | None = None
+) -> None:
     if not settings.stamp_story_pages:
         return
     root = Path(config.config_file_path).resolve().parent
     cache = Path(settings.cache_dir)
     site_dir = Path(config.site_dir)
-    stamp.stamp_story_pages(
+    rendered = stamp.stamp_story_pages(
         ctx,
         site_dir,
         list(config.markdown_extensions),
         dict(config.mdx_configs),
         cache if cache.is_absolute() else root / cache,
+        previous_site,
     )
     stamp.add_to_sitemap(ctx, site_dir)
+    log.info("故事页：新生成 %d 个，沿用上次构建 %d 个", rendered, len(ctx.published) - rendered)

@@ -6,7 +6,6 @@ import hashlib
 import math
 import os
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -28,9 +27,9 @@ def _matrix(url: str) -> list[list[bool]]:
     return [list(row) for row in code.get_matrix()]
 
 
-def svg_markup(url: str, label: str = "二维码") -> str:
+def svg_markup(url: str, label: str = "二维码", matrix: list[list[bool]] | None = None) -> str:
     """An inline SVG (no XML prolog, no external references); runs of dark modules merged into one path."""
-    matrix = _matrix(url)
+    matrix = matrix or _matrix(url)
     size = len(matrix)
     parts = []
     for y, row in enumerate(matrix):
@@ -54,13 +53,13 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def png_bytes(url: str, min_pixels: int = PRINT_PIXELS) -> bytes:
+def png_bytes(url: str, min_pixels: int = PRINT_PIXELS, matrix: list[list[bool]] | None = None) -> bytes:
     """A black-and-white PNG of at least ``min_pixels`` square, written directly.
 
     Each module row is packed once and repeated with PNG's "Up" filter, so the image costs
     about a millisecond instead of drawing and compressing a large bitmap.
     """
-    matrix = _matrix(url)
+    matrix = matrix or _matrix(url)
     modules = len(matrix)
     scale = math.ceil(min_pixels / modules)
     width = modules * scale
@@ -89,6 +88,13 @@ class QrCache:
     def __init__(self, root: Path) -> None:
         self.root = root / "qr"
         self.made = 0
+        self._last: tuple[str, list[list[bool]]] | None = None
+
+    def _matrix(self, url: str) -> list[list[bool]]:
+        """The SVG and the PNG of one URL are usually made one after the other: encode once."""
+        if self._last is None or self._last[0] != url:
+            self._last = (url, _matrix(url))
+        return self._last[1]
 
     def key(self, kind: str, url: str) -> str:
         return hashlib.sha256(f"{CACHE_VERSION}\0{kind}\0{url}".encode()).hexdigest()
@@ -98,20 +104,19 @@ class QrCache:
 
     def _store(self, path: Path, data: bytes) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # parallel builders never share a temp name
+        tmp.write_bytes(data)
         os.replace(tmp, path)
         self.made += 1
 
     def svg(self, url: str) -> str:
         path = self._path("svg", url, "svg")
         if not path.exists():
-            self._store(path, svg_markup(url).encode())
+            self._store(path, svg_markup(url, matrix=self._matrix(url)).encode())
         return path.read_text(encoding="utf-8")
 
     def png(self, url: str) -> Path:
         path = self._path("png", url, "png")
         if not path.exists():
-            self._store(path, png_bytes(url))
+            self._store(path, png_bytes(url, matrix=self._matrix(url)))
         return path

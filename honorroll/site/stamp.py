@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -25,6 +26,7 @@ from typing import Any
 
 import markdown
 
+from ..cache import file_key
 from ..model import Story
 from . import urls
 from .pages import PageParts, SiteContext, front_matter, poster_parts, short_link_page, story_parts
@@ -37,6 +39,8 @@ STORY_SHELLS = {False: "stories/0000/hr-shell-plain/", True: "stories/0000/hr-sh
 POSTER_SHELL = "poster/hr-shell/"
 SHELL_PATHS = (*STORY_SHELLS.values(), POSTER_SHELL)
 PARALLEL_THRESHOLD = 200
+MANIFEST = "stamped.json"
+PENDING_MANIFEST = "stamped.pending.json"
 
 
 def _shell_meta(meta: dict[str, Any], with_image: bool) -> dict[str, Any]:
@@ -86,6 +90,10 @@ def take_shells(site_dir: Path) -> dict[str, Shell]:
         if file.is_file():
             shells[path] = Shell(path, file.read_text(encoding="utf-8"))
             shutil.rmtree(file.parent)
+            parent = file.parent.parent
+            while parent != site_dir and not any(parent.iterdir()):  # e.g. the otherwise empty stories/0000/
+                parent.rmdir()
+                parent = parent.parent
     return shells
 
 
@@ -181,10 +189,53 @@ def _render_batch(indices: list[int]) -> int:
     return len(indices)
 
 
-def _batches(count: int, workers: int) -> Iterator[list[int]]:
-    size = max(1, -(-count // (workers * 8)))
-    for start in range(0, count, size):
-        yield list(range(start, min(count, start + size)))
+def _batches(indices: list[int], workers: int) -> Iterator[list[int]]:
+    size = max(1, -(-len(indices) // (workers * 8)))
+    for start in range(0, len(indices), size):
+        yield indices[start : start + size]
+
+
+def story_files(story: Story) -> list[str]:
+    """The four files each published story gets in the site."""
+    return [
+        urls.story_path(story) + "index.html",
+        urls.poster_path(story.id) + "index.html",
+        urls.short_path(story.id) + "index.html",
+        urls.qr_png_path(story.id),
+    ]
+
+
+def story_keys(ctx: SiteContext, shells: dict[str, Shell], code_key: str) -> dict[str, str]:
+    """A key per story that changes whenever anything its four files show could change.
+
+    Built from file stats and settings, not file contents, so an unchanged archive of
+    20,000 stories is recognised without reading it.
+    """
+    settings = repr(sorted(ctx.settings.items(), key=str))
+    base = hashlib.sha256(
+        "\0".join((code_key, settings, ctx.site_url, ctx.site_name, *sorted(s.html for s in shells.values()))).encode()
+    ).hexdigest()
+    keys = {}
+    for story in ctx.published:
+        unit = ctx.units.get(story.unit or "")
+        stat = file_key(Path(story.root), story.file, story.is_bundle)
+        keys[story.id] = hashlib.sha256(repr((base, story.file, stat, unit)).encode()).hexdigest()
+    return keys
+
+
+def _reuse(story: Story, previous: Path, site_dir: Path) -> bool:
+    """Hard-links the story's files from the previous build; False if any is missing."""
+    files = story_files(story)
+    if not all((previous / f).is_file() for f in files):
+        return False
+    for f in files:
+        target = site_dir / f
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous / f, target)
+        except OSError:
+            shutil.copyfile(previous / f, target)
+    return True
 
 
 def stamp_story_pages(
@@ -193,25 +244,68 @@ def stamp_story_pages(
     extensions: list[Any],
     extension_configs: dict[str, Any],
     cache_dir: Path,
+    previous_site: Path | None = None,
     workers: int | None = None,
 ) -> int:
-    """Writes every published story's page, poster, short link and print QR; returns how many stories."""
+    """Writes every published story's page, poster, short link and print QR; returns how many were rendered.
+
+    With ``previous_site`` (the last good build, still in place while this one is staged), a
+    story whose key is unchanged is hard-linked from there instead of rendered again.
+    """
     global _JOB
     shells = take_shells(site_dir)
     if not ctx.published:
         return 0
     if set(SHELL_PATHS) - shells.keys():
         raise RuntimeError("主题没有渲染出故事页模板（shell），无法生成故事页")
-    _JOB = StampJob(ctx, site_dir, shells, extensions, extension_configs, cache_dir / "pages", _code_key())
+    code_key = _code_key()
+    keys = story_keys(ctx, shells, code_key)
+    manifest = cache_dir / MANIFEST
+    old_keys = _read_manifest(manifest) if previous_site is not None else {}
+    todo = [
+        index
+        for index, story in enumerate(ctx.published)
+        if not (
+            previous_site is not None
+            and old_keys.get(story.id) == keys[story.id]
+            and _reuse(story, previous_site, site_dir)
+        )
+    ]
+    _JOB = StampJob(ctx, site_dir, shells, extensions, extension_configs, cache_dir / "pages", code_key)
     try:
-        count = len(ctx.published)
         workers = workers if workers is not None else (os.cpu_count() or 1)
-        if workers <= 1 or count < PARALLEL_THRESHOLD:
-            return _render_batch(list(range(count)))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return sum(pool.map(_render_batch, _batches(count, workers)))
+        if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+            _render_batch(todo)
+        else:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                sum(pool.map(_render_batch, _batches(todo, workers)))
     finally:
         _JOB = None
+    # Takes effect only once this build replaces the previous one (see commit_manifest).
+    _write_manifest(manifest.with_name(PENDING_MANIFEST), keys)
+    return len(todo)
+
+
+def commit_manifest(cache_dir: Path) -> None:
+    """Called after the new site is in place: its keys now describe what the site holds."""
+    pending = cache_dir / PENDING_MANIFEST
+    if pending.is_file():
+        os.replace(pending, cache_dir / MANIFEST)
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_manifest(path: Path, keys: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(keys, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def sitemap_entries(ctx: SiteContext) -> str:
