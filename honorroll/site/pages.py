@@ -400,11 +400,20 @@ def quota_table(rows: Sequence[QuotaRow]) -> str:
 def unit_pages(ctx: SiteContext) -> list[tuple[str, Content]]:
     out: list[tuple[str, Content]] = []
     index_items: dict[str, list[str]] = defaultdict(list)
+    by_unit: dict[str, list[Story]] = defaultdict(list)  # grouped once: units × stories would be quadratic
+    position = {}
+    for index, story in enumerate(ctx.published):
+        by_unit[story.unit or ""].append(story)
+        position[story.id] = index
+    rows_by_unit: dict[str, list[QuotaRow]] = defaultdict(list)
+    for row in ctx.result.quotas:
+        rows_by_unit[row.unit].append(row)
     for unit in sorted(ctx.units.values(), key=lambda u: u.id):
         members = _members(unit, ctx)
-        owners = {unit.id} | {m.id for m in members}
-        stories = [s for s in ctx.published if s.unit in owners]
-        rows = [r for r in ctx.result.quotas if r.unit == unit.id]
+        stories = [s for owner in (unit, *members) for s in by_unit[owner.id]]
+        if members:
+            stories.sort(key=lambda s: position[s.id])
+        rows = rows_by_unit[unit.id]
         base = urls.unit_path(unit.id)
         intro = f'<p class="hr-lead">{escape(UNIT_KIND_LABELS.get(unit.kind, ""))}'
         parent = ctx.units.get(unit.parent or "")

@@ -122,6 +122,7 @@ def _code_key() -> str:
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # never write through a hard link into the previous build
     path.write_bytes(data)
 
 
@@ -177,8 +178,7 @@ class _Renderer:
         _write(job.site_dir / urls.short_path(story.id) / "index.html", short_link_page(story, ctx).encode())
         png = ctx.qr.png(urls.absolute(ctx.site_url, urls.short_path(story.id)))
         target = job.site_dir / urls.qr_png_path(story.id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(png, target)
+        _write(target, png.read_bytes())
 
 
 def _render_batch(indices: list[int]) -> int:
@@ -223,18 +223,23 @@ def story_keys(ctx: SiteContext, shells: dict[str, Shell], code_key: str) -> dic
     return keys
 
 
-def _reuse(story: Story, previous: Path, site_dir: Path) -> bool:
-    """Hard-links the story's files from the previous build; False if any is missing."""
-    files = story_files(story)
-    if not all((previous / f).is_file() for f in files):
-        return False
-    for f in files:
-        target = site_dir / f
-        target.parent.mkdir(parents=True, exist_ok=True)
+def _reuse(story: Story, previous: str, site_dir: str) -> bool:
+    """Hard-links the story's files from the previous build; False if any is missing.
+
+    Plain ``os`` calls: this runs for every story of every rebuild.
+    """
+    for name in story_files(story):
+        source, target = os.path.join(previous, name), os.path.join(site_dir, name)
         try:
-            os.link(previous / f, target)
-        except OSError:
-            shutil.copyfile(previous / f, target)
+            os.link(source, target)
+        except FileNotFoundError:
+            if not os.path.exists(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(source, target)
     return True
 
 
@@ -268,7 +273,7 @@ def stamp_story_pages(
         if not (
             previous_site is not None
             and old_keys.get(story.id) == keys[story.id]
-            and _reuse(story, previous_site, site_dir)
+            and _reuse(story, str(previous_site), str(site_dir))
         )
     ]
     _JOB = StampJob(ctx, site_dir, shells, extensions, extension_configs, cache_dir / "pages", code_key)
