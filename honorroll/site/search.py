@@ -94,6 +94,12 @@ class SearchDocument:
     tags: tuple[str, ...] = ()
     unit_names: tuple[str, ...] = ()
     """Every name of the unit to index (full name, short name, its system's name)."""
+    story: Story | None = None
+    """When set, the body is read from the story file by whoever tokenizes it (in the
+    forked workers), instead of 20,000 files being read one by one before indexing."""
+
+    def body_text(self) -> str:
+        return markdown_text(self.story.body) if self.story is not None and not self.body else self.body
 
 
 def markdown_text(markdown: str) -> str:
@@ -125,7 +131,7 @@ def documents_from_archive(result: CheckResult, url_for: Callable[[Story], str])
                 unit=unit.display_name if unit else "",
                 year=story.year,
                 summary=story.summary or "",
-                body=markdown_text(story.body),
+                story=story,
                 category=story.category or "",
                 tags=tuple(story.tags),
                 unit_names=tuple(dict.fromkeys(n for n in names if n)),
@@ -198,7 +204,7 @@ def _field_tokens(doc: SearchDocument) -> tuple[set[str], set[str], set[str]]:
     middle: set[str] = set()
     _add_tokens(middle, "\n".join((doc.category, str(doc.year), doc.summary, *doc.tags)), singles=False)
     body: set[str] = set()
-    _add_tokens(body, doc.body, singles=False)
+    _add_tokens(body, doc.body_text(), singles=False)
     return strong, middle, body
 
 

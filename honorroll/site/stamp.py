@@ -5,7 +5,7 @@ slow. Every story page shares the same chrome, though, so MkDocs renders one *sh
 layout, at the same URL depth as the real pages (relative links stay right), with slot
 tokens where the title, description, share image and content go. After the build, each
 story's content is converted from Markdown and put into the shell, in parallel across
-cores, and the finished page is cached by its inputs so an unchanged story costs a copy.
+cores; a story whose inputs did not change is hard-linked from the previous build instead.
 The short link and print QR of each story are written in the same pass.
 """
 
@@ -29,7 +29,7 @@ import markdown
 from ..cache import file_key
 from ..model import Story
 from . import urls
-from .pages import PageParts, SiteContext, front_matter, poster_parts, short_link_page, story_parts
+from .pages import SiteContext, front_matter, poster_parts, short_link_page, story_parts
 
 SLOT_TITLE = "hrslot0title"
 SLOT_DESCRIPTION = "hrslot0description"
@@ -104,8 +104,6 @@ class StampJob:
     shells: dict[str, Shell]
     extensions: list[Any]
     extension_configs: dict[str, Any]
-    cache_dir: Path
-    code_key: str
 
 
 _JOB: StampJob | None = None  # set before worker processes fork, so they share it without pickling
@@ -131,54 +129,25 @@ class _Renderer:
         self.job = job
         self.md = markdown.Markdown(extensions=job.extensions, extension_configs=job.extension_configs)
 
-    def cached(self, parts: PageParts, shell: Shell, build: Any) -> bytes:
-        key = hashlib.sha256(
-            "\0".join(
-                (
-                    self.job.code_key,
-                    shell.html,
-                    repr(sorted(parts.meta.items())),
-                    parts.head,
-                    parts.markdown,
-                    parts.tail,
-                )
-            ).encode()
-        ).hexdigest()
-        file = self.job.cache_dir / key[:2] / f"{key}.html"
-        try:
-            return file.read_bytes()
-        except FileNotFoundError:
-            data: bytes = build().encode()
-            _write(file, data)
-            return data
-
     def story(self, story: Story) -> None:
         job, ctx = self.job, self.job.ctx
         path = urls.story_path(story)
         parts = story_parts(story, ctx)
         image = parts.meta.get("og_image")
+        self.md.reset()
+        content = f'{parts.head}\n<div class="hr-body">\n{self.md.convert(parts.markdown)}\n</div>\n{parts.tail}'
         shell = job.shells[STORY_SHELLS[image is not None]]
-
-        def build() -> str:
-            self.md.reset()
-            body = self.md.convert(parts.markdown)
-            content = f'{parts.head}\n<div class="hr-body">\n{body}\n</div>\n{parts.tail}'
-            return shell.fill(path, parts.meta["title"], parts.meta["description"], image, content)
-
-        _write(job.site_dir / path / "index.html", self.cached(parts, shell, build))
+        page = shell.fill(path, parts.meta["title"], parts.meta["description"], image, content)
+        _write(job.site_dir / path / "index.html", page.encode())
         poster = poster_parts(story, ctx)
         poster_path = urls.poster_path(story.id)
-        poster_shell = job.shells[POSTER_SHELL]
-        page = self.cached(
-            poster,
-            poster_shell,
-            lambda: poster_shell.fill(poster_path, poster.meta["title"], poster.meta["description"], None, poster.head),
+        page = job.shells[POSTER_SHELL].fill(
+            poster_path, poster.meta["title"], poster.meta["description"], None, poster.head
         )
-        _write(job.site_dir / poster_path / "index.html", page)
+        _write(job.site_dir / poster_path / "index.html", page.encode())
         _write(job.site_dir / urls.short_path(story.id) / "index.html", short_link_page(story, ctx).encode())
         png = ctx.qr.png(urls.absolute(ctx.site_url, urls.short_path(story.id)))
-        target = job.site_dir / urls.qr_png_path(story.id)
-        _write(target, png.read_bytes())
+        _write(job.site_dir / urls.qr_png_path(story.id), png.read_bytes())
 
 
 def _render_batch(indices: list[int]) -> int:
@@ -276,7 +245,7 @@ def stamp_story_pages(
             and _reuse(story, str(previous_site), str(site_dir))
         )
     ]
-    _JOB = StampJob(ctx, site_dir, shells, extensions, extension_configs, cache_dir / "pages", code_key)
+    _JOB = StampJob(ctx, site_dir, shells, extensions, extension_configs)
     try:
         workers = workers if workers is not None else (os.cpu_count() or 1)
         if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
