@@ -70,6 +70,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.final_site_dir: Path | None = None
         self.staging_dir: Path | None = None
         self.site: SiteContext | None = None
+        self.held_story_files: Path | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -128,6 +129,25 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 server.watch(str(root / folder))
         return server
 
+    def cache_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).resolve().parent / self.config.cache_dir
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """``mkdocs serve`` wipes its folder before every rebuild; set the stamped story files
+        aside first (a rename), so unchanged stories are linked back instead of rendered again."""
+        if self.command != "serve" or not self.config.stamp_story_pages:
+            return
+        site_dir = Path(config.site_dir)
+        held = site_dir.with_name(site_dir.name + ".previous")
+        shutil.rmtree(held, ignore_errors=True)
+        moved = False
+        for name in stamp.STORY_ROOTS:
+            if (site_dir / name).is_dir():
+                held.mkdir(exist_ok=True)
+                (site_dir / name).rename(held / name)
+                moved = True
+        self.held_story_files = held if moved else None
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
         self.site = add_site_files(files, config, self.config, self.result)
@@ -139,7 +159,14 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is not None:
-            write_stamped_pages(self.site, config, self.config, self.final_site_dir)
+            write_stamped_pages(
+                self.site, config, self.config, self.final_site_dir or self.held_story_files, self.final_site_dir
+            )
+        if self.command == "serve":  # the new files are in place already
+            stamp.commit_manifest(self.cache_dir(config), Path(config.site_dir))
+            if self.held_story_files is not None:
+                discard_in_background(self.held_story_files, self.cache_dir(config))
+                self.held_story_files = None
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
         if self.staging_dir is None or self.final_site_dir is None:
@@ -150,9 +177,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if final.exists():
             final.rename(previous)
         staging.rename(final)
-        cache_dir = Path(config.config_file_path).resolve().parent / self.config.cache_dir
-        stamp.commit_manifest(cache_dir)
-        discard_in_background(previous, cache_dir)
+        stamp.commit_manifest(self.cache_dir(config), final)
+        discard_in_background(previous, self.cache_dir(config))
         config.site_dir = str(final)
         self.staging_dir = None
 

@@ -86,7 +86,11 @@ def add_site_files(files: Files, config: MkDocsConfig, settings: HonorRollConfig
 
 
 def write_stamped_pages(
-    ctx: SiteContext, config: MkDocsConfig, settings: HonorRollConfig, previous_site: Path | None = None
+    ctx: SiteContext,
+    config: MkDocsConfig,
+    settings: HonorRollConfig,
+    previous_site: Path | None = None,
+    target: Path | None = None,
 ) -> None:
     if not settings.stamp_story_pages:
         return
@@ -100,6 +104,7 @@ def write_stamped_pages(
         dict(config.mdx_configs),
         cache if cache.is_absolute() else root / cache,
         previous_site,
+        target,
     )
     stamp.add_to_sitemap(ctx, site_dir)
     log.info("故事页：新生成 %d 个，沿用上次构建 %d 个", rendered, len(ctx.published) - rendered)

@@ -38,9 +38,9 @@ SLOT_CONTENT = "hrslot0content"
 STORY_SHELLS = {False: "stories/0000/hr-shell-plain/", True: "stories/0000/hr-shell-cover/"}
 POSTER_SHELL = "poster/hr-shell/"
 SHELL_PATHS = (*STORY_SHELLS.values(), POSTER_SHELL)
+STORY_ROOTS = ("stories", "poster", "s", "qr")
+"""Top folders of the files :func:`story_files` names."""
 PARALLEL_THRESHOLD = 200
-MANIFEST = "stamped.json"
-PENDING_MANIFEST = "stamped.pending.json"
 
 
 def _shell_meta(meta: dict[str, Any], with_image: bool) -> dict[str, Any]:
@@ -219,12 +219,14 @@ def stamp_story_pages(
     extension_configs: dict[str, Any],
     cache_dir: Path,
     previous_site: Path | None = None,
+    target: Path | None = None,
     workers: int | None = None,
 ) -> int:
     """Writes every published story's page, poster, short link and print QR; returns how many were rendered.
 
     With ``previous_site`` (the last good build, still in place while this one is staged), a
     story whose key is unchanged is hard-linked from there instead of rendered again.
+    ``target`` is where the finished site will live; each target keeps its own record of keys.
     """
     global _JOB
     shells = take_shells(site_dir)
@@ -234,7 +236,7 @@ def stamp_story_pages(
         raise RuntimeError("主题没有渲染出故事页模板（shell），无法生成故事页")
     code_key = _code_key()
     keys = story_keys(ctx, shells, code_key)
-    manifest = cache_dir / MANIFEST
+    manifest = manifest_path(cache_dir, target or site_dir)
     old_keys = _read_manifest(manifest) if previous_site is not None else {}
     todo = [
         index
@@ -256,15 +258,25 @@ def stamp_story_pages(
     finally:
         _JOB = None
     # Takes effect only once this build replaces the previous one (see commit_manifest).
-    _write_manifest(manifest.with_name(PENDING_MANIFEST), keys)
+    _write_manifest(_pending(manifest), keys)
     return len(todo)
 
 
-def commit_manifest(cache_dir: Path) -> None:
-    """Called after the new site is in place: its keys now describe what the site holds."""
-    pending = cache_dir / PENDING_MANIFEST
-    if pending.is_file():
-        os.replace(pending, cache_dir / MANIFEST)
+def manifest_path(cache_dir: Path, target: Path) -> Path:
+    """The keys of the stories in the site at ``target`` (``build/``, or the folder ``mkdocs serve`` uses)."""
+    name = hashlib.sha256(str(target.resolve()).encode()).hexdigest()[:16]
+    return cache_dir / "stamped" / f"{name}.json"
+
+
+def _pending(manifest: Path) -> Path:
+    return manifest.with_suffix(".pending")
+
+
+def commit_manifest(cache_dir: Path, target: Path) -> None:
+    """Called once the new site is in place at ``target``: its keys now describe what the site holds."""
+    manifest = manifest_path(cache_dir, target)
+    if _pending(manifest).is_file():
+        os.replace(_pending(manifest), manifest)
 
 
 def _read_manifest(path: Path) -> dict[str, str]:
