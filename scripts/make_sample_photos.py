@@ -54,9 +54,7 @@ def cloud(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, color: Color)
         draw.ellipse([cx - r, cy - r * 0.75, cx + r, cy + r * 0.75], fill=color)
 
 
-def ridge(
-    draw: ImageDraw.ImageDraw, w: int, h: int, base: float, amp: float, color: Color, rng: random.Random
-) -> None:
+def ridge(draw: ImageDraw.ImageDraw, w: int, h: int, base: float, amp: float, color: Color, rng: random.Random) -> None:
     """A band of hills: a sum of soft waves above ``base`` (fraction of height)."""
     waves = [(rng.uniform(0.6, 2.2), rng.uniform(0, math.tau), rng.uniform(0.3, 1.0)) for _ in range(3)]
     total = sum(a for _, _, a in waves)
@@ -79,7 +77,9 @@ def sea(draw: ImageDraw.ImageDraw, w: int, h: int, top: float, deep: Color, ligh
         draw.line([(x, y), (x + length, y)], fill=mix(light, (255, 255, 255), 0.55), width=2 * SS)
 
 
-def road(draw: ImageDraw.ImageDraw, w: int, h: int, horizon: float, color: Color, line: Color, bend: float = 0.0) -> None:
+def road(
+    draw: ImageDraw.ImageDraw, w: int, h: int, horizon: float, color: Color, line: Color, bend: float = 0.0
+) -> None:
     """A road running from the bottom edge to a vanishing point on the horizon."""
     vx, vy = w * (0.5 + bend), h * horizon
     draw.polygon([(vx - 4 * SS, vy), (vx + 4 * SS, vy), (w * 0.82, h), (w * 0.18, h)], fill=color)
@@ -151,7 +151,9 @@ def ship(draw: ImageDraw.ImageDraw, x: float, y: float, s: float, hull: Color, r
             draw.rectangle([bx, by, bx + s * 0.08, by + s * 0.05], fill=rng.choice(boxes))
 
 
-def containers(draw: ImageDraw.ImageDraw, x: float, y: float, cols: int, rows: int, s: float, rng: random.Random) -> None:
+def containers(
+    draw: ImageDraw.ImageDraw, x: float, y: float, cols: int, rows: int, s: float, rng: random.Random
+) -> None:
     palette = [(205, 92, 75), (70, 130, 180), (232, 170, 60), (95, 158, 115), (150, 110, 170)]
     for c in range(cols):
         for r in range(rng.randint(1, rows)):
@@ -175,7 +177,13 @@ def stars(draw: ImageDraw.ImageDraw, w: int, h: int, count: int, rng: random.Ran
         x, y, r = rng.uniform(0, w), rng.uniform(0, h * 0.6), rng.uniform(0.8, 2.2) * SS
         draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 250, 225))
     for _ in range(big):
-        star_shape(draw, rng.uniform(w * 0.05, w * 0.95), rng.uniform(h * 0.05, h * 0.45), rng.uniform(8, 16) * SS, (255, 236, 160))
+        star_shape(
+            draw,
+            rng.uniform(w * 0.05, w * 0.95),
+            rng.uniform(h * 0.05, h * 0.45),
+            rng.uniform(8, 16) * SS,
+            (255, 236, 160),
+        )
 
 
 def star_shape(draw: ImageDraw.ImageDraw, x: float, y: float, r: float, color: Color) -> None:
@@ -244,7 +252,11 @@ def scene_weather_station(w: int, h: int, rng: random.Random) -> Image.Image:
         d.ellipse([cx - 9 * SS, cy - 9 * SS, cx + 9 * SS, cy + 9 * SS], fill=(240, 240, 245))
     d.rectangle([w * 0.28, g - h * 0.2, w * 0.4, g - h * 0.1], fill=(250, 250, 250))
     for i in range(4):
-        d.line([(w * 0.29, g - h * 0.18 + i * h * 0.022), (w * 0.39, g - h * 0.18 + i * h * 0.022)], fill=(200, 200, 205), width=SS)
+        d.line(
+            [(w * 0.29, g - h * 0.18 + i * h * 0.022), (w * 0.39, g - h * 0.18 + i * h * 0.022)],
+            fill=(200, 200, 205),
+            width=SS,
+        )
     d.rectangle([w * 0.33, g - h * 0.1, w * 0.345, g], fill=(240, 240, 240))
     return img
 
@@ -296,7 +308,9 @@ def scene_school(w: int, h: int, rng: random.Random) -> Image.Image:
     cloud(d, w * 0.62, h * 0.12, h * 0.05, (255, 255, 255))
     ridge(d, w, h, 0.5, 0.12, (150, 185, 160), rng)
     building(d, w * 0.12, h * 0.58, w * 0.55, h * 0.26, (236, 222, 200), (150, 195, 225), rng)
-    d.polygon([(w * 0.1, h * 0.32), (w * 0.69, h * 0.32), (w * 0.64, h * 0.28), (w * 0.15, h * 0.28)], fill=(190, 90, 70))
+    d.polygon(
+        [(w * 0.1, h * 0.32), (w * 0.69, h * 0.32), (w * 0.64, h * 0.28), (w * 0.15, h * 0.28)], fill=(190, 90, 70)
+    )
     d.rectangle([w * 0.8, h * 0.2, w * 0.805, h * 0.58], fill=(200, 200, 205))
     d.polygon([(w * 0.805, h * 0.2), (w * 0.88, h * 0.225), (w * 0.805, h * 0.25)], fill=(220, 60, 50))
     d.rectangle([0, h * 0.58, w, h], fill=(120, 178, 102))
@@ -316,7 +330,9 @@ def scene_warm_home(w: int, h: int, rng: random.Random) -> Image.Image:
     d.rectangle([0, h * 0.78, w, h], fill=(80, 110, 90))
     hx, g = w * 0.35, h * 0.82
     d.rectangle([hx, g - h * 0.24, hx + w * 0.3, g], fill=(230, 205, 175))
-    d.polygon([(hx - w * 0.03, g - h * 0.24), (hx + w * 0.33, g - h * 0.24), (hx + w * 0.15, g - h * 0.4)], fill=(150, 80, 70))
+    d.polygon(
+        [(hx - w * 0.03, g - h * 0.24), (hx + w * 0.33, g - h * 0.24), (hx + w * 0.15, g - h * 0.4)], fill=(150, 80, 70)
+    )
     for wx in (0.05, 0.19):
         d.rectangle([hx + w * wx, g - h * 0.18, hx + w * (wx + 0.07), g - h * 0.1], fill=(255, 214, 120))
     d.rectangle([hx + w * 0.125, g - h * 0.1, hx + w * 0.175, g], fill=(120, 80, 60))
@@ -343,7 +359,10 @@ def scene_village_path(w: int, h: int, rng: random.Random) -> Image.Image:
     for k, (bx, by) in enumerate(((0.7, 0.62), (0.8, 0.64), (0.27, 0.66))):
         x0, y0 = w * bx, h * by
         d.rectangle([x0, y0 - h * 0.08, x0 + w * 0.08, y0], fill=(245, 238, 226))
-        d.polygon([(x0 - w * 0.01, y0 - h * 0.08), (x0 + w * 0.09, y0 - h * 0.08), (x0 + w * 0.04, y0 - h * 0.13)], fill=(160, 90, 70) if k else (70, 120, 150))
+        d.polygon(
+            [(x0 - w * 0.01, y0 - h * 0.08), (x0 + w * 0.09, y0 - h * 0.08), (x0 + w * 0.04, y0 - h * 0.13)],
+            fill=(160, 90, 70) if k else (70, 120, 150),
+        )
         d.rectangle([x0 + w * 0.03, y0 - h * 0.04, x0 + w * 0.05, y0], fill=(120, 90, 70))
     for i in range(9):
         tree(d, w * (0.04 + i * 0.11) + rng.uniform(-10, 10) * SS, h * (0.74 + 0.02 * (i % 3)), h * 0.12, (66, 130, 72))
@@ -382,7 +401,10 @@ def scene_kite_park(w: int, h: int, rng: random.Random) -> Image.Image:
     tail = [(kx + math.sin(i * 0.9) * 18 * SS, ky + ks * 1.2 + i * 22 * SS) for i in range(8)]
     d.line(tail, fill=(90, 90, 110), width=SS)
     for i, (x, y) in enumerate(tail[1::2]):
-        d.polygon([(x - 8 * SS, y - 5 * SS), (x + 8 * SS, y + 5 * SS), (x + 8 * SS, y - 5 * SS), (x - 8 * SS, y + 5 * SS)], fill=[(120, 180, 230), (250, 200, 90)][i % 2])
+        d.polygon(
+            [(x - 8 * SS, y - 5 * SS), (x + 8 * SS, y + 5 * SS), (x + 8 * SS, y - 5 * SS), (x - 8 * SS, y + 5 * SS)],
+            fill=[(120, 180, 230), (250, 200, 90)][i % 2],
+        )
     d.line([(kx, ky + ks * 0.2), (w * 0.4, h * 0.8)], fill=(120, 120, 130), width=SS)
     ridge(d, w, h, 0.7, 0.12, (160, 205, 150), rng)
     d.rectangle([0, h * 0.78, w, h], fill=(140, 200, 120))
@@ -419,7 +441,13 @@ PHOTOS: list[tuple[str, str, tuple[int, int], Scene, int]] = [
     ("stories/2022/2022-weather-huang-shuhan", "cover.png", (800, 600), scene_weather_station, 2203),
     ("stories/2023/2023-bus-luo-wanqing", "cover.webp", (1200, 800), scene_city_bus, 2301),
     ("stories/2023/2023-customs-jiang-yuzhou", "cover.jpg", (1200, 800), scene_harbour, 2302),
-    ("stories/2023/2023-customs-jiang-yuzhou", "photo2.webp", (800, 600), lambda w, h, r: scene_harbour(w, h, r, evening=True), 2303),
+    (
+        "stories/2023/2023-customs-jiang-yuzhou",
+        "photo2.webp",
+        (800, 600),
+        lambda w, h, r: scene_harbour(w, h, r, evening=True),
+        2303,
+    ),
     ("stories/2024/2024-no1-he-lanxin", "cover.png", (800, 600), scene_school, 2401),
     ("stories/2024/2024-no1-he-lanxin", "photo2.jpg", (800, 600), scene_warm_home, 2402),
     ("stories/2024/2024-health-cai-axiu", "cover.jpg", (1200, 800), scene_village_path, 2403),
@@ -441,7 +469,9 @@ def save(img: Image.Image, path: Path) -> None:
         img.save(path, "JPEG", quality=86, optimize=True, progressive=True)
     elif suffix == ".png":
         # An adaptive palette keeps gradients smooth enough and the file small.
-        img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, "PNG", optimize=True)
+        img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            path, "PNG", optimize=True
+        )
     elif suffix == ".webp":
         img.save(path, "WEBP", quality=82, method=6)
     else:

@@ -34,7 +34,12 @@ def copy_sample(dest: Path, site_url: str | None = None) -> Path:
 
 def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, check=False, env=build_env()
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=build_env(),
     )
 
 

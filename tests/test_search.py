@@ -70,10 +70,23 @@ def test_postings_round_trip(numbers: list[int]) -> None:
 
 def small_index() -> dict[str, bytes]:
     docs = [
-        doc(0, title="深山邮路上的“不老松”", name="林某某", unit="市邮政管理局", summary="三十年如一日跋涉在深山邮路上。",
-            body="他一个人一条路，一走就是三十年。"),
+        doc(
+            0,
+            title="深山邮路上的“不老松”",
+            name="林某某",
+            unit="市邮政管理局",
+            summary="三十年如一日跋涉在深山邮路上。",
+            body="他一个人一条路，一走就是三十年。",
+        ),
         doc(1, title="社区里的热心人", name="王芳", unit="市交通运输系统", body="她组织志愿服务队，为独居老人送餐。"),
-        doc(2, title="夜班公交上的守护", name="陈志远", unit="市公交集团", body="车厢里，他用手语和乘客交流。", tags=("交通",)),
+        doc(
+            2,
+            title="夜班公交上的守护",
+            name="陈志远",
+            unit="市公交集团",
+            body="车厢里，他用手语和乘客交流。",
+            tags=("交通",),
+        ),
         doc(3, title="志愿者之家", name="李志愿", unit="市邮政管理局", body="平凡岗位。"),
     ]
     return search.build_index(docs)
@@ -169,14 +182,23 @@ def synthetic(count: int, seed: int = 7) -> list[SearchDocument]:
     """Stories like the benchmark archive's, built in memory: name, unit, place and ~20 sentences."""
     corpus = _corpus()
     rng = random.Random(seed)
-    units = [f"{city}{suffix}" for city in ("南台", "清河", "桃源", "东港", "北岭") for suffix, _ in corpus.MEMBER_SUFFIXES]
+    units = [
+        f"{city}{suffix}" for city in ("南台", "清河", "桃源", "东港", "北岭") for suffix, _ in corpus.MEMBER_SUFFIXES
+    ]
     docs = []
     for n in range(count):
         name = rng.choice(corpus.SURNAMES)[0] + rng.choice(corpus.GIVEN_MALE) + rng.choice(corpus.GIVEN_FEMALE)
         place = rng.choice(corpus.NEIGHBOURHOODS)
         unit = rng.choice(units)
-        fill = {"name": name, "ta": "他", "unit": unit, "place": place, "epithet": "暖心人", "years": "十年",
-                "deed": rng.choice(corpus.DEEDS)}
+        fill = {
+            "name": name,
+            "ta": "他",
+            "unit": unit,
+            "place": place,
+            "epithet": "暖心人",
+            "years": "十年",
+            "deed": rng.choice(corpus.DEEDS),
+        }
         body = "".join(s.format(**fill) for s in rng.sample(corpus.GENERAL, 20))
         docs.append(
             SearchDocument(
@@ -235,7 +257,14 @@ def test_first_query_under_300_kb_at_20000_stories(big_site: tuple[Path, list[Se
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_javascript_tokens_hashes_and_postings_match_python() -> None:
-    queries = ["南台教育系统", "林某某", "林", "ＡＢＣ　２０２４ 志愿", "Wi-Fi５Ｇ基站", "一二三四五六七八九十甲乙丙丁戊己"]
+    queries = [
+        "南台教育系统",
+        "林某某",
+        "林",
+        "ＡＢＣ　２０２４ 志愿",
+        "Wi-Fi５Ｇ基站",
+        "一二三四五六七八九十甲乙丙丁戊己",
+    ]
     tokens = sorted({t for q in queries for t in search.query_tokens(q)})
     code = search.encode_numbers([3, 4, 40, 1000, 70_000])
     program = f"""

@@ -110,7 +110,9 @@ def test_every_published_story_has_a_short_link_to_its_page(site: Path, result: 
         html = short.read_text(encoding="utf-8")
         refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', html)
         assert refresh, story.id
-        assert target_file(site, short, refresh.group(1)) == site / "stories" / str(story.year) / story.id / "index.html"
+        assert (
+            target_file(site, short, refresh.group(1)) == site / "stories" / str(story.year) / story.id / "index.html"
+        )
         assert f'<link rel="canonical" href="{SAMPLE_SITE_URL}stories/{story.year}/{story.id}/">' in html
         assert f'<a href="{refresh.group(1)}">' in html  # works without the refresh, too
         assert (site / "stories" / str(story.year) / story.id / "index.html").is_file()

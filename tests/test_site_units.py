@@ -33,7 +33,9 @@ def test_relative_links_work_under_any_prefix() -> None:
 def test_permalinks_and_short_links() -> None:
     assert urls.short_path("2024-lin") == "s/2024-lin/"
     assert urls.absolute(SITE, urls.short_path("2024-lin")) == "https://example.org/guangrongbang/s/2024-lin/"
-    assert urls.absolute("https://example.org/guangrongbang", "feed.xml") == "https://example.org/guangrongbang/feed.xml"
+    assert (
+        urls.absolute("https://example.org/guangrongbang", "feed.xml") == "https://example.org/guangrongbang/feed.xml"
+    )
     assert urls.year_path(2024, 1) == "years/2024/" and urls.year_path(2024, 3) == "years/2024/page/3/"
     assert urls.src_uri("years/2024/") == "years/2024/index.md"
 
@@ -101,11 +103,20 @@ def test_story_page_source(repo: ContentRepo, tmp_path: Path) -> None:
 def test_withdrawn_and_notice_stories_get_no_pages(repo: ContentRepo, tmp_path: Path) -> None:
     repo.write_story()
     repo.write_story("2024-gone", changes={"status": "withdrawn", "withdrawn": {"on": "2024-06-01", "reason": "x"}})
-    repo.write_story("2024-wait", changes={"status": "notice", "published_on": None, "process.notice": {"start": dt.date(2024, 6, 24), "end": dt.date(2024, 6, 28)}})
+    repo.write_story(
+        "2024-wait",
+        changes={
+            "status": "notice",
+            "published_on": None,
+            "process.notice": {"start": dt.date(2024, 6, 24), "end": dt.date(2024, 6, 28)},
+        },
+    )
     ctx = _context(repo, tmp_path)
     pages = dict(site_pages(ctx))
     assert "s/2024-gone/index.html" in pages and "已撤下" in str(pages["s/2024-gone/index.html"])
-    assert [uri for uri, content in pages.items() if "2024-gone" in uri or "2024-gone" in str(content)] == ["s/2024-gone/index.html"]
+    assert [uri for uri, content in pages.items() if "2024-gone" in uri or "2024-gone" in str(content)] == [
+        "s/2024-gone/index.html"
+    ]
     assert not any("2024-wait" in uri for uri in pages)
     assert "2024-06-24 至 2024-06-28" in str(pages["notice/index.md"])
 

@@ -44,7 +44,9 @@ def stamped_and_rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     rendered = _copy_sample(tmp_path_factory.mktemp("rendered"))
     config = rendered / "mkdocs.yml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace("  - honorroll:\n", "  - honorroll:\n      stamp_story_pages: false\n"),
+        config.read_text(encoding="utf-8").replace(
+            "  - honorroll:\n", "  - honorroll:\n      stamp_story_pages: false\n"
+        ),
         encoding="utf-8",
     )
     _build(rendered)

@@ -32,8 +32,8 @@ def atom_feed(entries: list[FeedEntry], *, title: str, site_url: str, feed_url: 
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
         f"  <title>{escape(title)}</title>",
         f"  <id>{escape(site_url)}</id>",
-        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(site_url)}/>",
-        f"  <link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(feed_url)}/>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(site_url)}/>',
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
         f"  <updated>{updated}</updated>",
     ]
     for entry in newest:
@@ -41,7 +41,7 @@ def atom_feed(entries: list[FeedEntry], *, title: str, site_url: str, feed_url: 
             "  <entry>",
             f"    <title>{escape(entry.title)}</title>",
             f"    <id>{escape(entry.id)}</id>",
-            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(entry.link)}/>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(entry.link)}/>',
             f"    <published>{_stamp(entry.published)}</published>",
             f"    <updated>{_stamp(entry.published)}</updated>",
             f"    <author><name>{escape(entry.author)}</name></author>",

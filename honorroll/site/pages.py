@@ -206,21 +206,19 @@ def story_parts(story: Story, ctx: SiteContext) -> PageParts:
     head = [
         '<header class="hr-story">',
         f'<p class="hr-kicker">{escape(ctx.settings.programme_name)} · {story.year} 年度选树</p>',
-        f'<h1>{escape(story.title or story.id)}</h1>',
+        f"<h1>{escape(story.title or story.id)}</h1>",
         '<dl class="hr-facts">' + "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in facts) + "</dl>",
         f'<p class="hr-summary">{escape(story.summary or "")}</p>',
     ]
     if story.honors:
         items = "".join(
-            f"<li><span class=\"hr-badge\">{escape(ctx.level_label(h.level))}</span>{h.year} 年 “{escape(h.title)}”</li>"
+            f'<li><span class="hr-badge">{escape(ctx.level_label(h.level))}</span>{h.year} 年 “{escape(h.title)}”</li>'
             for h in sorted(story.honors, key=lambda h: (h.year, h.index))
         )
         head.append(f'<div class="hr-honors"><p class="hr-honors__label">所获荣誉</p><ul>{items}</ul></div>')
     if story.cover is not None:
         src = urls.href(here, urls.photo_path(story, story.cover.src))
-        head.append(
-            f'<figure class="hr-cover"><img src="{src}" alt="{escape(story.cover.alt or "")}"></figure>'
-        )
+        head.append(f'<figure class="hr-cover"><img src="{src}" alt="{escape(story.cover.alt or "")}"></figure>')
     head.append("</header>")
     share = (
         '<aside class="hr-share" aria-label="分享与打印">'
@@ -337,7 +335,9 @@ def home_page(ctx: SiteContext) -> str:
         parts.append(f'<h2 class="hr-h2">{latest} 年度光荣榜</h2>')
         parts.append(cards(newest[: ctx.per_page], here, ctx))
         if len(newest) > ctx.per_page:
-            parts.append(f'<p class="hr-more"><a href="{urls.href(here, urls.year_path(latest))}">查看 {latest} 年度全部 {len(newest)} 个故事</a></p>')
+            parts.append(
+                f'<p class="hr-more"><a href="{urls.href(here, urls.year_path(latest))}">查看 {latest} 年度全部 {len(newest)} 个故事</a></p>'
+            )
     if len(years) > 1:
         links = "".join(
             f'<li><a href="{urls.href(here, urls.year_path(y))}">{y} 年度<span>{sum(1 for s in stories if s.year == y)} 个故事</span></a></li>'
@@ -368,8 +368,12 @@ def year_pages(ctx: SiteContext) -> list[tuple[str, Content]]:
         years[story.year].append(story)
     for year, stories in years.items():
         out += paginated(
-            urls.year_path(year), f"{year} 年度光荣榜", f"{year} 年度选树的身边故事", stories,
-            lambda group, here: cards(group, here, ctx), ctx,
+            urls.year_path(year),
+            f"{year} 年度光荣榜",
+            f"{year} 年度选树的身边故事",
+            stories,
+            lambda group, here: cards(group, here, ctx),
+            ctx,
         )
     links = "".join(
         f'<li><a href="{urls.href("years/", urls.year_path(y))}">{y} 年度<span>{len(years[y])} 个故事</span></a></li>'
@@ -423,14 +427,21 @@ def unit_pages(ctx: SiteContext) -> list[tuple[str, Content]]:
         if unit.description:
             intro += f"<p>{escape(unit.description)}</p>"
         if members:
-            links = "、".join(f'<a href="{urls.href(base, urls.unit_path(m.id))}">{escape(m.display_name)}</a>' for m in members)
+            links = "、".join(
+                f'<a href="{urls.href(base, urls.unit_path(m.id))}">{escape(m.display_name)}</a>' for m in members
+            )
             intro += f"<p>系统内单位：{links}</p>"
         intro += quota_table(rows)
         if not stories:
             intro += '<p class="hr-empty">暂无已发布的故事。</p>'
         out += paginated(
-            base, unit.name, f"{unit.name}选树的身边故事", stories,
-            lambda group, here: by_year_cards(group, here, ctx), ctx, intro,
+            base,
+            unit.name,
+            f"{unit.name}选树的身边故事",
+            stories,
+            lambda group, here: by_year_cards(group, here, ctx),
+            ctx,
+            intro,
         )
         index_items[unit.kind].append(
             f'<li><a href="{urls.href("units/", base)}">{escape(unit.name)}<span>{len(stories)} 个故事</span></a></li>'
@@ -453,11 +464,22 @@ def category_pages(ctx: SiteContext) -> list[tuple[str, Content]]:
             continue
         base = urls.category_path(category)
         out += paginated(
-            base, f"类别：{category}", f"“{category}”类身边故事", stories,
-            lambda group, here: by_year_cards(group, here, ctx), ctx,
+            base,
+            f"类别：{category}",
+            f"“{category}”类身边故事",
+            stories,
+            lambda group, here: by_year_cards(group, here, ctx),
+            ctx,
         )
-        items.append(f'<li><a href="{urls.href("categories/", base)}">{escape(category)}<span>{len(stories)} 个故事</span></a></li>')
-    out.append(("categories/index.md", list_page("故事类别", "按类别浏览身边故事", f'<ul class="hr-years">{"".join(items)}</ul>')))
+        items.append(
+            f'<li><a href="{urls.href("categories/", base)}">{escape(category)}<span>{len(stories)} 个故事</span></a></li>'
+        )
+    out.append(
+        (
+            "categories/index.md",
+            list_page("故事类别", "按类别浏览身边故事", f'<ul class="hr-years">{"".join(items)}</ul>'),
+        )
+    )
     return out
 
 
@@ -486,16 +508,29 @@ def honor_pages(ctx: SiteContext) -> list[tuple[str, Content]]:
         label = ctx.level_label(level)
         base = urls.honors_path(level)
         out += paginated(
-            base, f"荣誉榜：{label}荣誉", f"获得{label}荣誉的身边典型", rows,
-            lambda group, here: '<ul class="hr-honor-list">' + "".join(honor_row(s, t, y, here, ctx) for s, t, y in group) + "</ul>",
+            base,
+            f"荣誉榜：{label}荣誉",
+            f"获得{label}荣誉的身边典型",
+            rows,
+            lambda group, here: (
+                '<ul class="hr-honor-list">' + "".join(honor_row(s, t, y, here, ctx) for s, t, y in group) + "</ul>"
+            ),
             ctx,
         )
-        more = f'<p class="hr-more"><a href="{urls.href("honors/", base)}">查看全部 {len(rows)} 项{label}荣誉</a></p>' if len(rows) > preview else ""
+        more = (
+            f'<p class="hr-more"><a href="{urls.href("honors/", base)}">查看全部 {len(rows)} 项{label}荣誉</a></p>'
+            if len(rows) > preview
+            else ""
+        )
         sections.append(
             f'<h2 class="hr-h2">{escape(label)}荣誉 <small>{len(rows)} 项</small></h2><ul class="hr-honor-list">'
-            + "".join(honor_row(s, t, y, "honors/", ctx) for s, t, y in rows[:preview]) + "</ul>" + more
+            + "".join(honor_row(s, t, y, "honors/", ctx) for s, t, y in rows[:preview])
+            + "</ul>"
+            + more
         )
-    body = '<p class="hr-lead">选树对象此后获得的各级荣誉。</p>' + ("".join(sections) or '<p class="hr-empty">暂无。</p>')
+    body = '<p class="hr-lead">选树对象此后获得的各级荣誉。</p>' + (
+        "".join(sections) or '<p class="hr-empty">暂无。</p>'
+    )
     out.append(("honors/index.md", list_page("荣誉榜", "选树对象此后获得的各级荣誉", body)))
     return out
 
@@ -542,7 +577,9 @@ def feed_xml(ctx: SiteContext) -> str:
         )
         for s in ctx.published
     ]
-    return atom_feed(entries, title=ctx.site_name, site_url=ctx.site_url, feed_url=urls.absolute(ctx.site_url, "feed.xml"))
+    return atom_feed(
+        entries, title=ctx.site_name, site_url=ctx.site_url, feed_url=urls.absolute(ctx.site_url, "feed.xml")
+    )
 
 
 def per_story_pages(story: Story, ctx: SiteContext) -> list[tuple[str, Content]]:

@@ -536,7 +536,6 @@ def index_stats(files: Mapping[str, bytes]) -> dict[str, int]:
     }
 
 
-
 # ---------------------------------------------------------------- the page
 
 

@@ -40,8 +40,16 @@ NOTICE_SPAN_DAYS = 8  # Monday + 8 = Tuesday of the next week: nine calendar day
 MIN_NOTICE_WORKDAYS = 5
 QUOTAS = {"system": 2, "direct": 1}
 CATEGORIES = [
-    "敬业奉献", "助人为乐", "见义勇为", "诚实守信", "孝老爱亲",
-    "干事创业", "担当奉献", "创先争优", "移风易俗", "生态文明",
+    "敬业奉献",
+    "助人为乐",
+    "见义勇为",
+    "诚实守信",
+    "孝老爱亲",
+    "干事创业",
+    "担当奉献",
+    "创先争优",
+    "移风易俗",
+    "生态文明",
 ]
 HONOR_TITLES = ["道德模范", "最美人物", "身边好人", "岗位学雷锋标兵", "中国好人", "福建好人"]
 HONOR_LEVELS = ["national", "provincial", "municipal", "county"]
@@ -388,8 +396,12 @@ def make_story(index: int, plan: Plan, by_id: dict[str, Unit], rng: random.Rando
     name, pronoun, slug = collective(rng) if is_group else individual(rng)
     place = rng.choice(corpus.NEIGHBOURHOODS)
     ctx = {
-        "name": name, "ta": pronoun, "unit": unit.short_name, "place": place,
-        "epithet": rng.choice(corpus.EPITHETS), "years": rng.choice(corpus.YEARS_PHRASES),
+        "name": name,
+        "ta": pronoun,
+        "unit": unit.short_name,
+        "place": place,
+        "epithet": rng.choice(corpus.EPITHETS),
+        "years": rng.choice(corpus.YEARS_PHRASES),
         "deed": rng.choice(corpus.DEEDS),
     }
     summary = fill(rng.choice(corpus.SUMMARY_TEMPLATES), ctx)[:120]
@@ -438,8 +450,13 @@ def q(text: str) -> str:
 
 def front_matter(story: Story) -> list[str]:
     d = story.dates
-    lines = ["---", f"title: {q(story.title)}", "subject:", f"  type: {story.subject_type}",
-             f"  name: {q(story.subject_name)}"]
+    lines = [
+        "---",
+        f"title: {q(story.title)}",
+        "subject:",
+        f"  type: {story.subject_type}",
+        f"  name: {q(story.subject_name)}",
+    ]
     if story.position:
         lines.append(f"  position: {q(story.position)}")
     lines += [f"unit: {story.unit.id}", f"category: {q(story.category)}", f"summary: {q(story.summary)}"]
@@ -449,9 +466,13 @@ def front_matter(story: Story) -> list[str]:
     for item in ("controversial", "criminal_record", "disciplinary_sanction"):
         lines.append(f"  {item}: {'true' if story.flagged == item else 'false'}")
     lines += [
-        f"  checked_by: {q(story.checked_by)}", f"  checked_on: {d.checked}",
-        "process:", f"  nominated_on: {d.nominated}", f"  recommended_on: {d.recommended}",
-        f"  approved_on: {d.approved}", f"  notice: {{start: {d.notice_start}, end: {d.notice_end}}}",
+        f"  checked_by: {q(story.checked_by)}",
+        f"  checked_on: {d.checked}",
+        "process:",
+        f"  nominated_on: {d.nominated}",
+        f"  recommended_on: {d.recommended}",
+        f"  approved_on: {d.approved}",
+        f"  notice: {{start: {d.notice_start}, end: {d.notice_end}}}",
         f"status: {story.status}",
     ]
     if d.published:

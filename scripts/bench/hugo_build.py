@@ -44,10 +44,14 @@ def clear_output(out: Path, force: bool) -> None:
 
 def hugo_command(project: Path, out: Path) -> list[str]:
     return [
-        "hugo", "--quiet",
-        "--source", str(project),
-        "--destination", str(out.resolve()),
-        "--cacheDir", str(project / "cache"),  # keeps runs independent of ~/.cache
+        "hugo",
+        "--quiet",
+        "--source",
+        str(project),
+        "--destination",
+        str(out.resolve()),
+        "--cacheDir",
+        str(project / "cache"),  # keeps runs independent of ~/.cache
         "--buildFuture",  # the archive is pinned to 2026; do not depend on the clock
     ]
 
