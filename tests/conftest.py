@@ -134,3 +134,12 @@ def errors(result: CheckResult, rule: str | None = None) -> list[Diagnostic]:
 
 def warnings(result: CheckResult, rule: str | None = None) -> list[Diagnostic]:
     return [d for d in result.warnings if rule is None or d.rule == rule]
+
+
+def requires(tool: str) -> pytest.MarkDecorator:
+    """Skip where ``tool`` is missing on a developer's machine; in CI (``CI=true``) never skip: fail."""
+    import os
+    import shutil
+
+    missing = shutil.which(tool) is None and os.environ.get("CI") != "true"
+    return pytest.mark.skipif(missing, reason=f"needs {tool}")

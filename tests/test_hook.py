@@ -6,11 +6,9 @@ import os
 import shutil
 import subprocess
 
-import pytest
+from tests.conftest import ROOT, TODAY, ContentRepo, requires
 
-from tests.conftest import ROOT, TODAY, ContentRepo
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = requires("git")
 
 
 def _git(repo: ContentRepo, *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,6 +15,7 @@ import pytest
 
 from honorroll.site import search, urls
 from honorroll.site.search import SearchDocument
+from tests.conftest import requires
 
 from .conftest import ContentRepo
 
@@ -255,7 +256,7 @@ def test_first_query_under_300_kb_at_20000_stories(big_site: tuple[Path, list[Se
 # ---------------------------------------------------------------- the browser's script agrees
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+@requires("node")
 def test_javascript_tokens_hashes_and_postings_match_python() -> None:
     queries = [
         "南台教育系统",

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from honorroll.site import urls
@@ -16,7 +14,7 @@ from honorroll.site.feed import FeedEntry, atom_feed
 from honorroll.site.generate import make_context
 from honorroll.site.pages import SiteContext, site_pages, story_page
 from honorroll.site.qr import QrCache
-from tests.conftest import ContentRepo
+from tests.conftest import ContentRepo, requires
 
 SITE = "https://example.org/guangrongbang/"
 
@@ -56,7 +54,7 @@ def test_qr_codes_are_made_once_per_url_and_survive_builds(tmp_path: Path) -> No
         assert image.width >= 1200 and image.width == image.height
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="needs zbarimg")
+@requires("zbarimg")
 def test_print_qr_decodes_to_the_short_link(tmp_path: Path) -> None:
     png = QrCache(tmp_path).png(SITE + "s/2024-lin/")
     decoded = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True)
