@@ -43,6 +43,15 @@ def timed(command: list[str], cwd: Path) -> Run:
     return Run(elapsed, usage.ru_maxrss / 1024)
 
 
+def settle(archive: Path, limit: float = 120.0) -> None:
+    """Waits until the previous site, deleted in the background after a build, is gone,
+    so its disk work does not count against the next measurement."""
+    trash = archive / ".cache" / "honorroll" / "trash"
+    deadline = time.monotonic() + limit
+    while trash.exists() and any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def archive_for(size: int, work: Path) -> Path:
     path = work / f"archive-{size}"
     if not (path / "mkdocs.yml").is_file():
@@ -92,7 +101,9 @@ def measure(size: int, work: Path, validate_only: bool) -> dict[str, str]:
     shutil.rmtree(archive / "build", ignore_errors=True)
     full = timed(mkdocs, archive)
     generate_archive.modify_one_story(archive)
+    settle(archive)
     rebuild = timed(mkdocs, archive)
+    settle(archive)
     total, largest, largest_name = tree_bytes(archive / "build")
     hugo_seconds = hugo_build.build(archive, work / f"hugo-{size}", force=True)
     row |= {
