@@ -25,6 +25,8 @@ from pathlib import Path
 import chinese_calendar
 from PIL import Image
 
+from honorroll.config import DEFAULT_CATEGORIES, DEFAULT_HONOR_LEVELS, DEFAULT_HONOR_TITLES
+
 if __package__:
     from . import corpus
 else:  # run as a script: the script's folder is on sys.path
@@ -39,20 +41,10 @@ LATEST_PUBLISH = dt.date(2026, 11, 1)
 NOTICE_SPAN_DAYS = 8  # Monday + 8 = Tuesday of the next week: nine calendar days
 MIN_NOTICE_WORKDAYS = 5
 QUOTAS = {"system": 2, "direct": 1}
-CATEGORIES = [
-    "敬业奉献",
-    "助人为乐",
-    "见义勇为",
-    "诚实守信",
-    "孝老爱亲",
-    "干事创业",
-    "担当奉献",
-    "创先争优",
-    "移风易俗",
-    "生态文明",
-]
-HONOR_TITLES = ["道德模范", "最美人物", "身边好人", "岗位学雷锋标兵", "中国好人", "福建好人"]
-HONOR_LEVELS = ["national", "provincial", "municipal", "county"]
+# The site's defaults, so generated stories always use valid values.
+CATEGORIES = list(DEFAULT_CATEGORIES)
+HONOR_TITLES = list(DEFAULT_HONOR_TITLES)
+HONOR_LEVELS = list(DEFAULT_HONOR_LEVELS)
 COLLECTIVE_SHARE = 0.25
 FOLDER_SHARE = 0.02
 HONOR_SHARE = 0.01
