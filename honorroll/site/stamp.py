@@ -234,7 +234,8 @@ def stamp_story_pages(
         return 0
     if set(SHELL_PATHS) - shells.keys():
         raise RuntimeError("主题没有渲染出故事页模板（shell），无法生成故事页")
-    code_key = _code_key()
+    # Markdown settings shape every page too, yet are not part of the shell.
+    code_key = _code_key() + repr((extensions, sorted(extension_configs.items(), key=str)))
     keys = story_keys(ctx, shells, code_key)
     manifest = manifest_path(cache_dir, target or site_dir)
     old_keys = _read_manifest(manifest) if previous_site is not None else {}
