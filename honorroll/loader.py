@@ -100,13 +100,41 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 _HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
 
 
+def read_text(root: Path, file: str) -> tuple[str | None, list[Diagnostic]]:
+    """The UTF-8 text of an editor's file, or the Chinese error that says why it cannot be read."""
+    try:
+        raw = (root / file).read_bytes()
+    except IsADirectoryError:
+        return None, [error("layout", file, 1, "", f"“{file}”是一个文件夹，不是文件：请把它改成文件，或移走这个文件夹")]
+    except OSError as exc:
+        return None, [error("layout", file, 1, "", f"无法读取“{file}”（{exc.strerror or exc}）：请确认它是普通文件")]
+    try:
+        return yamlio.decode(raw), []
+    except yamlio.TextDecodeError as exc:
+        return None, [error("encoding", file, exc.line, "", str(exc))]
+
+
+def read_yaml(text: str, file: str, first_line: int) -> tuple[object, list[Diagnostic]]:
+    """YAML data of ``text`` (front matter or a unit file starting at ``first_line`` of ``file``) and its mistakes.
+
+    ``None`` as data means the text could not be read at all.
+    """
+    try:
+        data, notes = yamlio.read(text, first_line)
+    except yamlio.YamlSyntaxError as exc:
+        return None, [error("yaml", file, exc.line, "", str(exc))]
+    diagnostics = [
+        error("schema" if note.path else "yaml", file, note.line, dotted(note.path), note.message) for note in notes
+    ]
+    return ({} if data is None else data), diagnostics
+
+
 def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | None, list[Diagnostic]]:
     """Parses one story file and checks its front matter against the schema."""
     file = source.file
-    try:
-        text = (root / file).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [error("encoding", file, 1, "", "文件不是 UTF-8 编码：请在编辑器中另存为 UTF-8")]
+    text, problems = read_text(root, file)
+    if text is None:
+        return None, problems
     front, body, body_line = yamlio.split_front_matter(text)
     if front is None:
         return None, [
@@ -114,45 +142,16 @@ def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | N
                 "front-matter", file, 1, "", "文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束"
             )
         ]
-    try:
-        data = yamlio.load(front)
-    except yamlio.YamlSyntaxError as exc:
-        return None, [error("yaml", file, 1 + exc.line, "", str(exc))]
+    data, diagnostics = read_yaml(front, file, 2)
     if data is None:
-        data = {}
+        return None, diagnostics
     clean, issues = validate(data, schema)
     story = Story(source.id, source.year, file, source.is_bundle, front, 2, body, body_line, str(root))
-    diagnostics = [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
-    diagnostics += duplicate_top_level_keys(front, file, 2)
+    diagnostics += [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
     if isinstance(clean, dict):
         cover_line = yamlio.line_of(front, ("cover",), 2) if "cover" in clean else 0
         story.fill(clean, cover_line)
     return story, diagnostics
-
-
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.M)
-
-
-def duplicate_top_level_keys(text: str, file: str, first_line: int) -> list[Diagnostic]:
-    """YAML keeps the last of two equal keys without a word; an editor's copy-paste slip must not pass."""
-    seen: dict[str, int] = {}
-    found = []
-    for match in _TOP_LEVEL_KEY.finditer(text):
-        key = match.group(1)
-        line = first_line + text.count("\n", 0, match.start())
-        if key in seen:
-            found.append(
-                error(
-                    "schema",
-                    file,
-                    line,
-                    key,
-                    f"字段“{key}”重复出现（第一次在第 {seen[key]} 行）：只会保留最后一个，请删除多余的一个",
-                )
-            )
-        else:
-            seen[key] = line
-    return found
 
 
 def body_images(story: Story) -> list[tuple[str, str | None, int]]:
@@ -202,11 +201,13 @@ def load_units(root: Path, units_dir: str) -> tuple[dict[str, Unit], list[Diagno
                 error("id", file, 1, "", f"单位编号“{stem}”只能用小写英文字母、数字和连字符，请重命名文件")
             )
             continue
-        text = Path(entry.path).read_text(encoding="utf-8-sig")
-        try:
-            data = yamlio.load(text) or {}
-        except yamlio.YamlSyntaxError as exc:
-            diagnostics.append(error("yaml", file, exc.line, "", str(exc)))
+        text, problems = read_text(root, file)
+        diagnostics += problems
+        if text is None:
+            continue
+        data, problems = read_yaml(text, file, 1)
+        diagnostics += problems
+        if data is None:
             continue
         clean, issues = validate(data, spec)
         diagnostics.extend(issue_to_diagnostic(issue, file, text, 1) for issue in issues)
