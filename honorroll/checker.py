@@ -20,6 +20,8 @@ from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
+from .rules.pages import check_page_files
+from .rules.privacy import check_unit_privacy
 from .rules.story import check_story
 from .schema import Spec, story_schema
 
@@ -103,16 +105,24 @@ def check_repository(
     *,
     use_cache: bool = True,
     workers: int | None = None,
+    pages_dir: str | None = None,
 ) -> CheckResult:
+    """``pages_dir``: the site's own Markdown folder (MkDocs' ``docs_dir``), checked to be readable."""
     with _gc_paused():
-        return _check_repository(root, settings, today, base_ref, use_cache, workers)
+        return _check_repository(root, settings, today, base_ref, use_cache, workers, pages_dir)
 
 
 def _check_repository(
-    root: Path, settings: HonorRollConfig, today: dt.date, base_ref: str | None, use_cache: bool, workers: int | None
+    root: Path,
+    settings: HonorRollConfig,
+    today: dt.date,
+    base_ref: str | None,
+    use_cache: bool,
+    workers: int | None,
+    pages_dir: str | None,
 ) -> CheckResult:
     ctx = CheckContext(root, settings, today)
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = check_page_files(root, pages_dir) if pages_dir else []
     units, unit_diagnostics = load_units(root, settings.units_dir)
     diagnostics += unit_diagnostics
     scan = scan_stories(root, settings.stories_dir)
@@ -145,6 +155,7 @@ def _check_repository(
             archive.stories.append(story)
     diagnostics += check_unique_ids(archive)
     diagnostics += check_units(archive)
+    diagnostics += check_unit_privacy(archive)
     diagnostics += check_story_units(archive, ctx)
     rows = quota_rows(archive, settings, today)
     diagnostics += check_quotas(archive, rows, ctx)

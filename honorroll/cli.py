@@ -82,7 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_check(project: Project, today: dt.date, base: str | None) -> CheckResult:
     base_ref = detect_base_ref(base or project.settings.base_ref)
-    return check_repository(project.root, project.settings, today, base_ref)
+    return check_repository(project.root, project.settings, today, base_ref, pages_dir=pages_dir(project))
+
+
+def pages_dir(project: Project) -> str:
+    """MkDocs' ``docs_dir``, relative to the content root as MkDocs reads it."""
+    return str(project.mkdocs.get("docs_dir") or "docs")
 
 
 def render_diagnostics(result: CheckResult, fmt: str) -> str:
@@ -110,7 +115,7 @@ def command_check(args: argparse.Namespace, project: Project, today: dt.date, ou
     if args.strict:
         project.settings.strict_quota = True
     base_ref = detect_base_ref(args.base or project.settings.base_ref)
-    result = check_repository(project.root, project.settings, today, base_ref)
+    result = check_repository(project.root, project.settings, today, base_ref, pages_dir=pages_dir(project))
     terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     fmt = args.format or terminal
     if args.output:

@@ -34,7 +34,7 @@ class ContentLoader(yaml.CSafeLoader):
         if not self.duplicate_found:
             keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
             self.duplicate_found = len(set(keys)) != len(keys)
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep)
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -157,27 +157,37 @@ class LineCounter:
 
 # --- naming the mistake ---------------------------------------------------------------------
 
-_YAML_HINTS = {
-    "mapping values are not allowed": "冒号后的内容含有冒号时，请用引号把整个值括起来",
-    "could not find expected ':'": "可能缺少冒号，或缩进不一致",
-    "found undefined alias": "“*”开头的值会被当作引用，请用引号括起来",
-    "found character that cannot start any token": "值以 @、` 或 % 等符号开头时，请用引号把整个值括起来",
-}
-
-
 def _explain(text: str, line: int, exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
     """The parser's complaint, or the editor's actual slip when one is found at or before its line."""
+    slip = first_slip(text, line)
+    if slip is not None:
+        return YamlSyntaxError(slip[1], slip[0])
+    problem = (exc.problem or "").strip()
+    hint = _yaml_hint(problem)
+    if hint is not None:
+        return YamlSyntaxError(f"YAML 格式错误（{problem}）：{hint}", line)
+    return YamlSyntaxError(f"YAML 格式错误（{problem or exc}）：请检查这一行的缩进、冒号和引号", line)
+
+
+def _yaml_hint(problem: str) -> str | None:
+    hints = {
+        "mapping values are not allowed": "冒号后的内容含有冒号时，请用引号把整个值括起来",
+        "could not find expected ':'": "可能缺少冒号，或缩进不一致",
+        "found undefined alias": "“*”开头的值会被当作引用，请用引号括起来",
+        "found character that cannot start any token": "值以 @、` 或 % 等符号开头时，请用引号把整个值括起来",
+    }
+    return next((hint for key, hint in hints.items() if key in problem), None)
+
+
+def first_slip(text: str, line: int) -> tuple[int, str] | None:
+    """(line, message) of the first Tab/full-width indentation or full-width colon at or before ``line``.
+
+    A parser's complaint usually points just after the editor's slip, so that slip is named instead.
+    """
     end = _offset_of_line(text, line + 1)
     slips = [(n, _full_width_colon_message(key)) for n, key in _full_width_colon_keys(text, end)]
     slips += _indent_slips(text, end)
-    if slips:
-        first_line, message = min(slips)
-        return YamlSyntaxError(message, first_line)
-    problem = (exc.problem or "").strip()
-    for key, hint in _YAML_HINTS.items():
-        if key in problem:
-            return YamlSyntaxError(f"YAML 格式错误（{problem}）：{hint}", line)
-    return YamlSyntaxError(f"YAML 格式错误（{problem or exc}）：请检查这一行的缩进、冒号和引号", line)
+    return min(slips) if slips else None
 
 
 def _offset_of_line(text: str, line: int) -> int:
@@ -199,12 +209,15 @@ def _indent_slips(text: str, end: int, skip: frozenset[int] | set[int] = frozens
         line = lines.at(match.start())
         if line in skip:
             continue
-        if match.group(2) == "\t":
-            found.append((line, "这一行的缩进里有 Tab 字符：请用空格缩进，不要用 Tab（同一层的字段左边对齐）"))
-        else:
-            found.append((line, "这一行的缩进里有全角空格：请用半角空格缩进（切换到英文输入法再按空格）"))
+        found.append((line, _indent_message(match.group(2))))
         break  # the first one is what the editor needs to fix
     return found
+
+
+def _indent_message(char: str) -> str:
+    if char == "\t":
+        return "这一行的缩进里有 Tab 字符：请用空格缩进，不要用 Tab（同一层的字段左边对齐）"
+    return "这一行的缩进里有全角空格：请用半角空格缩进（切换到英文输入法再按空格）"
 
 
 _FULL_WIDTH_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z0-9_][A-Za-z0-9_.-]*)[ \t]*：", re.M)
@@ -247,26 +260,35 @@ def _block_scalar_lines(text: str) -> set[int]:
 
 def _full_width_colon_message(key: str) -> str:
     return (
-        f"“{key}：”用了中文全角冒号“：”：字段名后面要用英文冒号加一个空格，"
-        f"写成“{key}: …”（切换到英文输入法再输入冒号）"
+        f"“{key}：”用了中文全角冒号“：”：字段名后面要用英文冒号加一个空格，写成“{key}: …”（切换到英文输入法再输入冒号）"
     )
 
 
 def _reader_error(text: str, exc: yaml.reader.ReaderError) -> YamlSyntaxError:
+    found = invisible_character(text)
+    if found is None:
+        return YamlSyntaxError(f"YAML 格式错误（{exc.reason}）：请检查文件中是否有不可见字符", 1)
+    return YamlSyntaxError(found[1], found[0])
+
+
+def invisible_character(text: str) -> tuple[int, str] | None:
+    """(line, message) of the first character YAML refuses to read (control characters and the like)."""
     # libyaml reports a byte offset; finding the character again gives the line and the code point.
     match = yaml.reader.Reader.NON_PRINTABLE.search(text)
     if match is None:
-        return YamlSyntaxError(f"YAML 格式错误（{exc.reason}）：请检查文件中是否有不可见字符", 1)
-    line = text.count("\n", 0, match.start()) + 1
-    return YamlSyntaxError(
-        f"这一行有不可见的控制字符 U+{ord(match.group()):04X}：通常是从网页或文档复制时带进来的，请删除它"
-        "（可在编辑器中打开“显示不可见字符”，或把这一行删掉重新输入）",
-        line,
+        return None
+    return text.count("\n", 0, match.start()) + 1, _invisible_message(ord(match.group()))
+
+
+def _invisible_message(code: int) -> str:
+    return (
+        f"这一行有不可见的控制字符 U+{code:04X}：通常是从网页或文档复制时带进来的，请删除它"
+        "（可在编辑器中打开“显示不可见字符”，或把这一行删掉重新输入）"
     )
 
 
 _DEPTH_MARKS = ("[", "{", "- ", "? ")
-_DEEP_INDENT = re.compile(r"^ {%d}" % (MAX_DEPTH // 2), re.M)
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH // 2}}}", re.M)
 
 
 def _check_depth(text: str) -> None:
@@ -320,20 +342,18 @@ def duplicate_keys(text: str, first_line: int = 1) -> list[YamlNote]:
                     continue
                 line = key_node.start_mark.line + 1
                 if key in first:
-                    notes.append(
-                        YamlNote(
-                            line,
-                            (*path, key),
-                            f"字段“{_dotted((*path, key))}”重复出现（第一次在第 {first_line - 1 + first[key]} 行）："
-                            "只会保留最后一个，请删除多余的一个",
-                        )
-                    )
+                    message = _duplicate_message(_dotted((*path, key)), first_line - 1 + first[key])
+                    notes.append(YamlNote(line, (*path, key), message))
                 else:
                     first[key] = line
                 stack.append((value_node, (*path, key)))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, (*path, index)) for index, item in enumerate(node.value))
     return sorted(notes, key=lambda note: note.line)
+
+
+def _duplicate_message(field: str, first_line: int) -> str:
+    return f"字段“{field}”重复出现（第一次在第 {first_line} 行）：只会保留最后一个，请删除多余的一个"
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
