@@ -95,9 +95,17 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
     return scan
 
 
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
-_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
-_HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
+# Linear-time by construction: no repeated part can run past the character that starts the next
+# candidate ("[", "]", "(", "<"), so a failed attempt never rescans what a later attempt will scan.
+# (The earlier patterns rescanned to the end of the line from every "![" or "<img": quadratic.)
+_MD_IMAGE = re.compile(
+    r"!\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"  # alt text, with at most one level of [brackets]
+    r"\(\s*<?((?:[^()\s<>\[\]]|\([^()\s<>\[\]]*\))+)>?"  # address, with at most one level of (parentheses)
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"  # optional title
+)
+_HTML_IMAGE_TAG = re.compile(r"<img\b[^<>]*", re.I)
+_HTML_SRC = re.compile(r"(?<![\w-])src\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+_HTML_ALT = re.compile(r"(?<![\w-])alt\s*=\s*[\"']([^\"'<>]*)[\"']", re.I)
 
 
 def read_text(root: Path, file: str) -> tuple[str | None, list[Diagnostic]]:
@@ -155,22 +163,20 @@ def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | N
 
 
 def body_images(story: Story) -> list[tuple[str, str | None, int]]:
-    """(src, alt, line) of every image written in the body."""
+    """(src, alt, line) of every image written in the body; linear in the body's length."""
     found = []
     for offset, line in enumerate(story.body.splitlines()):
         if "![" not in line and "<img" not in line.lower():
             continue
         for match in _MD_IMAGE.finditer(line):
             found.append((match.group(2), match.group(1).strip() or None, story.body_line + offset))
-        for match in _HTML_IMAGE.finditer(line):
-            alt = _HTML_ALT.search(match.group(0) + line[match.end() :])
-            found.append(
-                (
-                    match.group(1),
-                    alt.group(1).strip() if alt and alt.group(1).strip() else None,
-                    story.body_line + offset,
-                )
-            )
+        for tag in _HTML_IMAGE_TAG.finditer(line):
+            src = _HTML_SRC.search(tag.group())
+            if src is None:
+                continue
+            alt = _HTML_ALT.search(tag.group())
+            text = alt.group(1).strip() if alt else ""
+            found.append((src.group(1), text or None, story.body_line + offset))
     return found
 
 

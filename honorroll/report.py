@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -61,11 +62,22 @@ def render_markdown(rows: Sequence[QuotaRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe (OWASP)."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def render_csv(rows: Sequence[QuotaRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADERS)
-    writer.writerows(_cells(r) for r in rows)
+    writer.writerows([csv_cell(cell) for cell in _cells(r)] for r in rows)
     # A byte-order mark lets Excel open the Chinese text correctly.
     return "\ufeff" + buffer.getvalue()
 

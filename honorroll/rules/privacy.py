@@ -123,39 +123,46 @@ def _scan_run(text: str, start: int, raw: str) -> list[Finding]:
         return []
     exempt = bool(_SERIAL_BEFORE.search(before)) or _touches_letters(text, start, end)
     found: list[Finding] = []
+    offsets = _raw_offsets(raw)
     i = 0
     while i < len(groups):
         kind, width = _match_at(groups, i, exempt)
         if kind is None:
             i += 1
             continue
-        found.append(Finding(start + _raw_offset(raw, groups[i][1]), kind))
+        at = groups[i][1]
+        # NFKC keeps one character per digit or separator here; only dropped invisible ones shift offsets.
+        found.append(Finding(start + (offsets[at] if offsets else at), kind))
         i += width
     return found
 
 
 def _match_at(groups: list[tuple[str, int]], i: int, exempt: bool) -> tuple[str | None, int]:
-    """The kind of number made by groups ``i…``, and how many groups it takes (an ID before a mobile)."""
+    """The kind of number made by groups ``i…``, and how many groups it takes (an ID before a mobile).
+
+    At most 18 characters are joined, so the work per group is bounded.
+    """
     digits = ""
+    lengths: list[int] = []
     mobile: tuple[str | None, int] = (None, 0)
     for j in range(i, len(groups)):
         digits += groups[j][0]
+        lengths.append(len(groups[j][0]))
         if len(digits) > 18:
             break
-        lengths = tuple(len(g) for g, _ in groups[i : j + 1])
-        if len(digits) == 18 and _looks_like_id(digits) and _plausible(lengths, _ID_GROUPS):
+        if len(digits) == 18 and _looks_like_id(digits) and _plausible(tuple(lengths), _ID_GROUPS):
             if is_resident_id(digits):
-                return "id", j - i + 1
+                return "id", len(lengths)
             if not exempt:
-                return "id-typo", j - i + 1
+                return "id-typo", len(lengths)
         if (
             not exempt
             and mobile[0] is None
             and len(digits) in (11, 13, 15)
             and _MOBILE.fullmatch(digits)
-            and _plausible(_without_country_code(digits, lengths), _MOBILE_GROUPS)
+            and _plausible(_without_country_code(digits, tuple(lengths)), _MOBILE_GROUPS)
         ):
-            mobile = ("mobile", j - i + 1)
+            mobile = ("mobile", len(lengths))
     return mobile
 
 
@@ -189,18 +196,11 @@ def _touches_letters(text: str, start: int, end: int) -> bool:
     return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
 
 
-def _raw_offset(raw: str, norm_offset: int) -> int:
-    # NFKC keeps one character per digit or separator here; dropped invisible characters shift offsets.
-    if not any(ch in _INVISIBLE for ch in raw):
-        return norm_offset
-    seen = 0
-    for index, ch in enumerate(raw):
-        if ch in _INVISIBLE:
-            continue
-        if seen == norm_offset:
-            return index
-        seen += 1
-    return 0
+def _raw_offsets(raw: str) -> list[int] | None:
+    """Where each character of the normalised run was in ``raw`` (None: same place), built once per run."""
+    if not any(ch in raw for ch in _INVISIBLE):
+        return None
+    return [index for index, ch in enumerate(raw) if ch not in _INVISIBLE]
 
 
 # --- rules ----------------------------------------------------------------------------------
