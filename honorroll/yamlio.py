@@ -187,7 +187,13 @@ def first_slip(text: str, line: int) -> tuple[int, str] | None:
     end = _offset_of_line(text, line + 1)
     slips = [(n, _full_width_colon_message(key)) for n, key in _full_width_colon_keys(text, end)]
     slips += _indent_slips(text, end)
+    odd_break = _ODD_LINE_BREAK.search(text, 0, end)
+    if odd_break is not None:  # YAML breaks the line there, so the parser's complaint makes no sense
+        slips.append((text.count("\n", 0, odd_break.start()) + 1, _invisible_message(ord(odd_break.group()))))
     return min(slips) if slips else None
+
+
+_ODD_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def _offset_of_line(text: str, line: int) -> int:
