@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 
@@ -59,16 +59,23 @@ def weekdays_between(start: dt.date, end: dt.date) -> int:
     return weeks * 5 + sum(1 for i in range(rest) if (first + i) % 7 < 5)
 
 
-@lru_cache(maxsize=64)
 def _calendar_workdays(start: dt.date, end: dt.date) -> int:
     """Working days by the calendar data, for a span inside one covered year."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return _whole_year_workdays(start.year)
     days = 0
     current = start
     while True:
-        days += bool(chinese_calendar.is_workday(current))
+        days += is_workday(current)[0]
         if current >= end:
             return days
         current += dt.timedelta(days=1)
+
+
+@cache
+def _whole_year_workdays(year: int) -> int:
+    first, days = dt.date(year, 1, 1), (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+    return sum(bool(chinese_calendar.is_workday(first + dt.timedelta(days=n))) for n in range(days))
 
 
 def count_workdays(start: dt.date, end: dt.date) -> WorkdayCount:
