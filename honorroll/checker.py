@@ -147,7 +147,6 @@ def _check_repository(
     diagnostics += check_story_units(archive, ctx)
     rows = quota_rows(archive, settings, today)
     diagnostics += check_quotas(archive, rows, ctx)
-    if base_ref:
-        diagnostics += check_published_ids(root, settings.stories_dir, base_ref, {s.id for s in archive.stories})
+    diagnostics += check_published_ids(root, settings.stories_dir, base_ref, {s.id: s for s in archive.stories})
     diagnostics.sort(key=sort_key)
     return CheckResult(archive, today, rows, diagnostics)
