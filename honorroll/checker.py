@@ -20,6 +20,7 @@ from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
+from .rules.site_config import SiteSettings, check_site
 from .rules.story import check_story
 from .schema import Spec, story_schema
 
@@ -95,11 +96,17 @@ def check_repository(
     today: dt.date,
     base_ref: str | None = None,
     *,
+    site: SiteSettings | None = None,
     use_cache: bool = True,
     workers: int | None = None,
 ) -> CheckResult:
+    """``site``: the MkDocs settings and pages to check as well (the command line and the build pass them)."""
     with _gc_paused():
-        return _check_repository(root, settings, today, base_ref, use_cache, workers)
+        result = _check_repository(root, settings, today, base_ref, use_cache, workers)
+    if site is not None:
+        result.diagnostics += check_site(root, site)
+        result.diagnostics.sort(key=sort_key)
+    return result
 
 
 def _check_repository(

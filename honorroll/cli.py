@@ -23,7 +23,7 @@ from .loader import load_units
 from .published_ids import detect_base_ref
 from .report import render_quota_report
 from .schema import SUBJECT_TYPE_LABELS
-from .settings import Project, SettingsError, load_project
+from .settings import Project, SettingsError, load_project, site_settings
 
 CHECK_FORMATS = ["text", "github", "json", *FILE_FORMATS]
 
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_check(project: Project, today: dt.date, base: str | None) -> CheckResult:
     base_ref = detect_base_ref(base or project.settings.base_ref)
-    return check_repository(project.root, project.settings, today, base_ref)
+    return check_repository(project.root, project.settings, today, base_ref, site=site_settings(project))
 
 
 def render_diagnostics(result: CheckResult, fmt: str) -> str:
@@ -110,7 +110,7 @@ def command_check(args: argparse.Namespace, project: Project, today: dt.date, ou
     if args.strict:
         project.settings.strict_quota = True
     base_ref = detect_base_ref(args.base or project.settings.base_ref)
-    result = check_repository(project.root, project.settings, today, base_ref)
+    result = check_repository(project.root, project.settings, today, base_ref, site=site_settings(project))
     terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     fmt = args.format or terminal
     if args.output:

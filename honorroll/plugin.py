@@ -28,6 +28,7 @@ from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
+from .settings import load_project, site_settings
 from .site import search, stamp, urls
 from .site.generate import add_site_files, default_nav, write_stamped_pages
 from .site.pages import SiteContext
@@ -84,7 +85,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         except ValueError as exc:
             raise PluginError(str(exc)) from exc
         base_ref = detect_base_ref(self.config.base_ref)
-        result = check_repository(root, self.config, today, base_ref)
+        site = site_settings(load_project(config.config_file_path))
+        result = check_repository(root, self.config, today, base_ref, site=site)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         for diagnostic in result.diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_text())
