@@ -62,7 +62,7 @@ def test_outside_resources_in_site_settings_are_refused(repo: ContentRepo, name:
     [problem] = errors(_check(repo, config), "outside")
     assert problem.file == "mkdocs.yml" and problem.field == field and hint in problem.message
     key_line = config.read_text(encoding="utf-8").splitlines()[problem.line - 1]
-    assert field in key_line or name == "google-fonts" and "font" in key_line
+    assert field in key_line or (name == "google-fonts" and "font" in key_line)
 
 
 def test_font_omitted_means_google_fonts(repo: ContentRepo) -> None:
