@@ -83,7 +83,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         except ValueError as exc:
             raise PluginError(str(exc)) from exc
         base_ref = detect_base_ref(self.config.base_ref)
-        result = check_repository(root, self.config, today, base_ref)
+        result = check_repository(root, self.config, today, base_ref, site_url=config.site_url)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         for diagnostic in result.diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_text())
