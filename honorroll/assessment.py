@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from .activities import Activity, activities_in
 from .config import AssessmentConfig, AudienceBand, HonorRollConfig
+from .diagnostics import Diagnostic
 from .model import Archive, Honor, Story
 from .quota import QuotaRow, counting_unit
 
@@ -90,6 +91,11 @@ class Assessment:
     errors: int = 0
     """Errors the content check found: the scores may be off until they are fixed."""
     notes: list[str] = field(default_factory=list)
+
+
+def content_errors(diagnostics: Iterable[Diagnostic]) -> int:
+    """Errors that make scores unreliable; an unrecorded shortfall is an error too, but it is scored."""
+    return sum(1 for d in diagnostics if d.is_error and d.rule != "quota")
 
 
 def points(value: float) -> Decimal:

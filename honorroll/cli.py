@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import newstory, schema_export
-from .assessment import assess
+from .assessment import assess, content_errors
 from .checker import CheckResult, check_repository
 from .ci_formats import FILE_FORMATS, append_summary, render_check, render_job_summary
 from .config import effective_today
@@ -208,7 +208,7 @@ def command_report(args: argparse.Namespace, project: Project, today: dt.date, o
         return 2
     if args.assessment:
         assessment = assess(result.archive, result.activities, result.quotas, project.settings, args.year, today)
-        assessment.errors = len(result.errors)
+        assessment.errors = content_errors(result.diagnostics)
         out.write(render_assessment(assessment, args.format, project.settings, args.unit))
         return 0
     rows = [

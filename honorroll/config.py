@@ -7,6 +7,7 @@ build and in the validation-only command, so a setting is never read by hand twi
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 from typing import Any
@@ -158,7 +159,20 @@ class Points(base.BaseConfigOption[float]):
         return value
 
 
-class AudienceBand(base.Config):
+class StrictConfig(base.Config):
+    """A settings group where a misspelt key is an error: a policy that silently does not apply is worse."""
+
+    def validate(self) -> tuple[list[Any], list[Any]]:
+        failed, warnings = super().validate()
+        known = self._schema_keys
+        for key in sorted(set(self.keys()) - known, key=str):
+            close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+            hint = f"是否想写 {close[0]}？" if close else f"可用的设置：{'、'.join(sorted(known))}"
+            failed.append((key, base.ValidationError(f"未知的设置 {key!r}：{hint}")))
+        return failed, [(key, w) for key, w in warnings if key in known]
+
+
+class AudienceBand(StrictConfig):
     """One step of the audience scale: an activity reaching ``min`` people (or views) earns ``points``."""
 
     min = c.Type(int)
@@ -183,7 +197,7 @@ class AudienceBands(c.ListOfItems[AudienceBand]):
         return bands
 
 
-class AssessmentConfig(base.Config):
+class AssessmentConfig(StrictConfig):
     """Year-end assessment scoring (``assessment:`` under the plugin).
 
     The defaults only show how the settings work; each programme sets its own policy.
