@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections import defaultdict
@@ -14,8 +13,9 @@ from .. import yamlio
 from ..activities import Activity
 from ..diagnostics import Diagnostic, Severity, error
 from ..loader import _HTML_ALT, _HTML_IMAGE, _MD_IMAGE  # the one image syntax reader, shared with stories
-from ..model import Archive
+from ..model import Archive, Story
 from ..schema import ACTIVITY_MODE_LABELS
+from .archive import _suggest  # the same “是否想写” hint as for stories
 from .context import CheckContext
 from .story import _UNSAFE, PHOTO_EXTENSIONS, PHOTO_SIGNATURES, find_private_numbers
 
@@ -108,10 +108,9 @@ def _written(activity: Activity) -> set[str]:
     return set(re.findall(r"(?m)^([A-Za-z_][\w-]*)\s*:", activity.front_matter))
 
 
-def check_featured_stories(activity: Activity, archive: Archive, ctx: CheckContext) -> Iterator[Diagnostic]:
+def check_featured_stories(activity: Activity, stories: Mapping[str, Story], ctx: CheckContext) -> Iterator[Diagnostic]:
     if not activity.stories and "stories" in _written(activity):
         yield at_field(E, "activity", activity, ("stories",), "stories 至少填写一个故事编号：活动讲述了哪些故事")
-    stories = archive.by_id()
     seen: set[str] = set()
     for index, story_id in enumerate(activity.stories):
         path = ("stories", index)
@@ -174,11 +173,6 @@ def check_activity_unit(activity: Activity, archive: Archive, ctx: CheckContext)
             ("unit",),
             f"单位“{unit.display_name}”在 {activity.year} 年不参加活动（有效年度 {unit.active_from or '…'}–{unit.active_to or '…'}）：请核对单位或年度",
         )
-
-
-def _suggest(value: str, choices: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"，是否想写“{close[0]}”？" if close else ""
 
 
 # ---------------------------------------------------------------- links
@@ -357,10 +351,11 @@ def check_activities(
     """Every rule on every activity; the archive's stories and units must be loaded first."""
     found = list(check_activity_ids(activities))
     hosts = list(ctx.settings.official_hosts)
+    stories = archive.by_id()
     for activity in activities:
         found += check_date(activity, ctx)
         found += check_mode_fields(activity, ctx)
-        found += check_featured_stories(activity, archive, ctx)
+        found += check_featured_stories(activity, stories, ctx)
         found += check_activity_unit(activity, archive, ctx)
         found += check_links(activity, site_url, hosts)
         found += check_activity_photos(activity, ctx)
