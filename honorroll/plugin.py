@@ -86,7 +86,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             raise PluginError(str(exc)) from exc
         base_ref = detect_base_ref(self.config.base_ref)
         site = site_settings(load_project(config.config_file_path))
-        result = check_repository(root, self.config, today, base_ref, site=site)
+        result = check_repository(root, self.config, today, base_ref, site=site, site_url=config.site_url)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         for diagnostic in result.diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_text())
