@@ -115,7 +115,7 @@ def _check_repository(
     diagnostics: list[Diagnostic] = []
     units, unit_diagnostics = load_units(root, settings.units_dir)
     diagnostics += unit_diagnostics
-    scan = scan_stories(root, settings.stories_dir)
+    scan = scan_stories(root, settings.stories_dir, settings.max_story_bytes)
     diagnostics += scan.diagnostics
 
     cache_path = root / settings.cache_dir / "stories.pickle" if use_cache else None

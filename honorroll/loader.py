@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,15 +35,61 @@ class Scan:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def scan_stories(root: Path, stories_dir: str) -> Scan:
-    """Finds story files by the layout rule; anything out of place is reported, not guessed at."""
+DEFAULT_MAX_STORY_BYTES = 1024 * 1024
+
+
+def _link_error(rel: str) -> Diagnostic:
+    return error(
+        "file",
+        rel,
+        1,
+        "",
+        f"“{rel}”是符号链接（快捷方式）：为安全起见，构建从不跟随链接，请换成真实的文件或文件夹",
+    )
+
+
+def _links_below(folder: str, rel: str) -> Iterator[Diagnostic]:
+    """Every link anywhere inside a story folder, hidden ones too; links are reported, never entered."""
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_symlink():
+                yield _link_error(f"{rel}/{entry.name}")
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _links_below(entry.path, f"{rel}/{entry.name}")
+
+
+def _too_big(file: str, size: int, limit: int) -> Diagnostic | None:
+    if size <= limit:
+        return None
+    return error(
+        "file",
+        file,
+        1,
+        "",
+        f"故事文件有 {size / 1024:.0f} KB，超过上限 {limit / 1024:.0f} KB，没有读取：请检查是否误粘贴了大段内容或图片数据；"
+        "照片请作为文件放在故事文件夹中",
+    )
+
+
+def scan_stories(root: Path, stories_dir: str, max_story_bytes: int = DEFAULT_MAX_STORY_BYTES) -> Scan:
+    """Finds story files by the layout rule; anything out of place is reported, not guessed at.
+
+    Nothing is followed through a symbolic link, and a story file over ``max_story_bytes``
+    is reported from its size without being read.
+    """
     scan = Scan()
     base = root / stories_dir
+    if base.is_symlink():
+        scan.diagnostics.append(_link_error(stories_dir))
+        return scan
     if not base.is_dir():
         scan.diagnostics.append(error("layout", stories_dir, 1, "", f"找不到故事目录“{stories_dir}/”，请创建它"))
         return scan
     for year_entry in sorted(os.scandir(base), key=lambda e: e.name):
         rel_year = f"{stories_dir}/{year_entry.name}"
+        if year_entry.is_symlink():
+            scan.diagnostics.append(_link_error(rel_year))
+            continue
         if year_entry.name in IGNORED_NAMES or year_entry.name.startswith("."):
             continue
         if not year_entry.is_dir() or not YEAR_DIR.match(year_entry.name):
@@ -57,18 +105,32 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
             continue
         year = int(year_entry.name)
         for entry in sorted(os.scandir(year_entry.path), key=lambda e: e.name):
+            rel = f"{rel_year}/{entry.name}"
+            if entry.is_symlink():
+                scan.diagnostics.append(_link_error(rel))
+                continue
             if entry.name in IGNORED_NAMES or entry.name.startswith("."):
                 continue
-            rel = f"{rel_year}/{entry.name}"
-            if entry.is_dir():
-                if not os.path.isfile(os.path.join(entry.path, STORY_INDEX)):
+            size = 0
+            if entry.is_dir(follow_symlinks=False):
+                links = list(_links_below(entry.path, rel))
+                scan.diagnostics += links
+                if any(d.file == f"{rel}/{STORY_INDEX}" for d in links):
+                    continue
+                try:
+                    index = os.lstat(os.path.join(entry.path, STORY_INDEX))
+                except FileNotFoundError:
+                    index = None
+                size = index.st_size if index else 0
+                if index is None or not stat.S_ISREG(index.st_mode):
                     scan.diagnostics.append(
                         error("layout", rel, 1, "", f"故事文件夹中缺少 {STORY_INDEX}：正文请写在 {rel}/{STORY_INDEX}")
                     )
                     continue
                 story_id, is_bundle, file = entry.name, True, f"{rel}/{STORY_INDEX}"
-            elif entry.name.endswith(".md"):
+            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
                 story_id, is_bundle, file = entry.name[:-3], False, rel
+                size = entry.stat(follow_symlinks=False).st_size
             else:
                 scan.diagnostics.append(
                     error(
@@ -90,6 +152,10 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
                         f"故事编号“{story_id}”只能用小写英文字母、数字和连字符（如 2024-lin-postman），请重命名",
                     )
                 )
+                continue
+            too_big = _too_big(file, size, max_story_bytes)
+            if too_big is not None:
+                scan.diagnostics.append(too_big)
                 continue
             scan.stories.append(StorySource(story_id, year, file, is_bundle))
     return scan
@@ -188,8 +254,13 @@ def load_units(root: Path, units_dir: str) -> tuple[dict[str, Unit], list[Diagno
         return units, [
             error("layout", units_dir, 1, "", f"找不到单位目录“{units_dir}/”，请创建它并为每个单位写一个 .yml 文件")
         ]
+    if base.is_symlink():
+        return units, [_link_error(units_dir)]
     spec = unit_schema()
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        if entry.is_symlink():
+            diagnostics.append(_link_error(f"{units_dir}/{entry.name}"))
+            continue
         if entry.name in IGNORED_NAMES or entry.name.startswith("."):
             continue
         file = f"{units_dir}/{entry.name}"
