@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import tempfile
 import warnings
@@ -226,10 +227,8 @@ def decode_oriented(data: bytes, limits: Limits, label: str, fit: tuple[int, int
             need = (fit[1], fit[0]) if turned else fit
             image.draft("RGB" if image.mode == "RGB" else image.mode, need)
         _load(image, label)
-        try:
+        with contextlib.suppress(Exception):  # a hostile EXIF block: keep the stored orientation
             image = ImageOps.exif_transpose(image) or image
-        except Exception:
-            pass  # keep the stored orientation rather than fail on a hostile EXIF block
         return _clean_pixels(image)
 
 
@@ -239,9 +238,7 @@ _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 def _clean_pixels(image: Image.Image) -> Image.Image:
     """RGB, or RGBA when some pixel is transparent; colours converted to sRGB; no metadata left."""
     icc = image.info.get("icc_profile")
-    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
-        image.mode == "P" and "transparency" in image.info
-    )
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info)
     image = image.convert("RGBA" if has_alpha else "RGB")
     if has_alpha and image.getchannel("A").getextrema()[0] == 255:
         image = image.convert("RGB")
@@ -323,7 +320,9 @@ def cached_files(cache_dir: Path, kind: str, digest: str) -> tuple[Path, Path]:
     return folder / f"{digest}.json", folder
 
 
-def store(folder: Path, manifest: Path, files: list[tuple[str, bytes, int, int, str]], extra: dict[str, object]) -> None:
+def store(
+    folder: Path, manifest: Path, files: list[tuple[str, bytes, int, int, str]], extra: dict[str, object]
+) -> None:
     """Writes each (name, data, width, height, mime), then the manifest that vouches for them."""
     entries = []
     for name, data, width, height, mime in files:
@@ -342,17 +341,21 @@ def store(folder: Path, manifest: Path, files: list[tuple[str, bytes, int, int, 
     write_atomic(manifest, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
 
 
+_CACHED_NAME = re.compile(r"[0-9a-f]{64}(?:-[0-9]{1,5})?\.(?:jpg|png)")
+
+
 def load_cached(manifest: Path, folder: Path) -> tuple[list[dict[str, object]], dict[str, object]] | None:
     """(file entries, manifest) if every file checks out, else None (and the caller re-derives)."""
     data = _read_manifest(manifest)
-    if data is None or not isinstance(data.get("files"), list):
+    files = data.get("files") if data is not None else None
+    if data is None or not isinstance(files, list):
         return None
     entries: list[dict[str, object]] = []
-    for entry in data["files"]:  # type: ignore[union-attr]
+    for entry in files:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             return None
         name = str(entry["name"])
-        if "/" in name or name.startswith(".") or not _verified(folder / name, entry):
+        if not _CACHED_NAME.fullmatch(name) or not _verified(folder / name, entry):
             return None
         entries.append(entry)
     return entries, data
@@ -420,4 +423,4 @@ def _derived_from(
     card, pages = extra.get("card"), extra.get("pages")
     if card not in by_width or not isinstance(pages, list) or not pages or any(w not in by_width for w in pages):
         return None
-    return DerivedPhoto(by_width[card], tuple(by_width[w] for w in pages), tuple(files))  # type: ignore[index]
+    return DerivedPhoto(by_width[card], tuple(by_width[w] for w in pages), tuple(files))

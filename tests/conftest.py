@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import io
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
