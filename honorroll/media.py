@@ -162,23 +162,30 @@ def _pillow_limits(max_pixels: int) -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _too_many_pixels(label: str, limits: Limits, size: tuple[int, int] | None = None) -> PhotoError:
-    wan = limits.max_pixels / 10_000
-    actual = f"（{size[0]}×{size[1]}）" if size else ""
-    return PhotoError(f"照片“{label}”的像素太多{actual}，超过 {wan:g} 万像素：请缩小到长边 4000 像素左右再提交")
+def _too_many_pixels(label: str, limits: Limits, pixels: int | None) -> PhotoError:
+    actual = f"（约 {pixels / 10_000:.0f} 万像素）" if pixels else ""
+    return PhotoError(
+        f"照片“{label}”的像素太多{actual}，超过 {limits.max_pixels / 10_000:g} 万像素：请缩小到长边 4000 像素左右再提交"
+    )
+
+
+def _pixels_in(problem: Exception) -> int | None:
+    """Pillow names the pixel count in its decompression-bomb message; the header is all it read."""
+    found = re.search(r"\((\d+) pixels\)", str(problem))
+    return int(found.group(1)) if found else None
 
 
 def _open(data: bytes, limits: Limits, label: str) -> Image.Image:
     """Opens from the header only: format allow-list, pixel limit, one frame. No pixel data decoded yet."""
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels(label, limits) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
+        raise _too_many_pixels(label, limits, _pixels_in(bomb)) from None
     except Exception:
         raise PhotoError(f"照片“{label}”不是可以识别的 JPEG、PNG 或 WebP 图片：请用相机或修图软件重新导出") from None
     width, height = image.size
     if width < 1 or height < 1 or width * height > limits.max_pixels:
-        raise _too_many_pixels(label, limits, image.size)
+        raise _too_many_pixels(label, limits, width * height)
     if image.format != "MPO" and getattr(image, "n_frames", 1) > 1:
         raise PhotoError(f"照片“{label}”是动图：站点只发布静态照片，请导出为一张 JPEG 或 PNG")
     return image
