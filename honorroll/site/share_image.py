@@ -233,9 +233,8 @@ def draw_site_card(style: CardStyle) -> Image.Image:
     return card
 
 
-def crop_cover(data: bytes, limits: media.Limits, label: str, background: str) -> Image.Image:
+def crop_cover(image: Image.Image, background: str) -> Image.Image:
     """The cover, cropped to fill 1200×630 (a little above centre, where faces usually are)."""
-    image = media.decode_oriented(data, limits, label, fit=(WIDTH, HEIGHT))
     if image.mode == "RGBA":
         flat = Image.new("RGB", image.size, background)
         flat.paste(image, mask=image.getchannel("A"))
@@ -258,8 +257,6 @@ def _cached(cache_dir: Path, digest: str, make: Callable[[], Image.Image]) -> Pa
     name = f"{digest}.jpg"
     if media.load_cached(manifest, folder) is None:
         media.store(folder, manifest, [(name, _jpeg(make()), WIDTH, HEIGHT, "image/jpeg")], {})
-        if media.load_cached(manifest, folder) is None:
-            raise OSError(f"分享图片缓存 {folder} 写入后读不回来")
     return folder / name
 
 
@@ -276,9 +273,18 @@ def story_share_image(cache_dir: Path, style: CardStyle, name: str, title: str, 
     return _cached(cache_dir, digest, lambda: draw_story_card(style, name, title, unit))
 
 
-def cover_share_image(cache_dir: Path, cover: bytes, limits: media.Limits, label: str, background: str) -> Path:
+def cover_share_image(
+    cache_dir: Path,
+    cover: bytes,
+    limits: media.Limits,
+    label: str,
+    background: str,
+    decoded: Callable[[], Image.Image] | None = None,
+) -> Path:
+    """The cover cropped to a share image; ``decoded``: the cover already decoded, at least 1200×630 if larger."""
     digest = media.digest_of("share-cover", str(SHARE_VERSION), background, cover)
-    return _cached(cache_dir, digest, lambda: crop_cover(cover, limits, label, background))
+    decode = decoded or (lambda: media.decode_oriented(cover, limits, label, fit=(WIDTH, HEIGHT)))
+    return _cached(cache_dir, digest, lambda: crop_cover(decode(), background))
 
 
 def site_share_image(cache_dir: Path, style: CardStyle) -> Path:

@@ -9,8 +9,11 @@ It writes nothing into the site: the caller copies or links ``StoryImages.files`
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image
 
 from .. import media
 from ..config import HonorRollConfig
@@ -119,16 +122,22 @@ def publish_story_images(
     folder = root / story.folder
     photos: dict[str, media.DerivedPhoto] = {}
     files: list[tuple[str, Path]] = []
-    cover_bytes = None
+    cover_bytes: bytes | None = None
+    cover_decoded: Callable[[], Image.Image] | None = None
     for src in story_photo_srcs(story):
         label = f"{story.folder}/{src}"
         data = media.read_untrusted(folder, src, bound.max_bytes, label)
-        photos[src] = derived = media.derive_photo(data, cache_dir, bound, label)
+        is_cover = story.cover is not None and src == story.cover.src
+        # the cover is decoded once (if at all) for both its sizes and the share image
+        decoded = _decode_once(data, bound, label) if is_cover else None
+        photos[src] = derived = media.derive_photo(data, cache_dir, bound, label, decoded=decoded)
         files.extend(derived.files)
-        if story.cover is not None and src == story.cover.src:
-            cover_bytes = data
+        if is_cover:
+            cover_bytes, cover_decoded = data, decoded
     if cover_bytes is not None:
-        share_file = cover_share_image(cache_dir, cover_bytes, bound, story.folder, settings.share_background)
+        share_file = cover_share_image(
+            cache_dir, cover_bytes, bound, story.folder, settings.share_background, cover_decoded
+        )
     else:
         style = card_style(settings, root, site_name)
         name = story.subject.name if story.subject else ""
@@ -137,6 +146,16 @@ def publish_story_images(
     files.append((share.path_in_site, share_file))
     cover_src = story.cover.src if story.cover is not None and story.cover.src in photos else None
     return StoryImages(photos, share, tuple(dict.fromkeys(files)), cover_src)
+
+
+def _decode_once(data: bytes, bound: media.Limits, label: str) -> Callable[[], Image.Image]:
+    fit = (max(media.PAGE_WIDTHS), HEIGHT)  # covers both the widest page size and the share crop
+
+    @functools.cache
+    def decode() -> Image.Image:
+        return media.decode_oriented(data, bound, label, fit=fit)
+
+    return decode
 
 
 def publish_site_image(root: Path, cache_dir: Path, settings: HonorRollConfig, site_name: str) -> StoryImages:
