@@ -8,26 +8,20 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import StoryCache, StoryResult, file_key, fingerprint
+from .cache import StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
 from .config import HonorRollConfig
-from .diagnostics import Diagnostic, sort_key
+from .diagnostics import Diagnostic, sort_key, warning
 from .loader import StorySource, load_units, read_story, scan_stories
-from .model import Archive, Eligibility, Honor, Photo, Process, Story, Subject
+from .model import Archive
 from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
 from .rules.story import check_story
 from .schema import Spec, story_schema
-
-MODEL_SHAPE = tuple(
-    (cls.__name__, tuple(f.name for f in fields(cls)))
-    for cls in (Story, Subject, Photo, Honor, Eligibility, Process, Diagnostic)
-)
-"""Part of the cache key, so a cache written by an older content model is never read back."""
 
 PARALLEL_THRESHOLD = 400
 """Below this many stories to read, starting worker processes costs more than it saves."""
@@ -118,8 +112,13 @@ def _check_repository(
     scan = scan_stories(root, settings.stories_dir, settings.max_story_bytes)
     diagnostics += scan.diagnostics
 
-    cache_path = root / settings.cache_dir / "stories.pickle" if use_cache else None
-    cache = StoryCache(cache_path, fingerprint(MODEL_SHAPE, sorted(settings.items(), key=str), today))
+    cache_path = None
+    if use_cache:
+        location = resolve_cache_dir(root, settings.cache_dir)
+        cache_path = location.path / "stories.json"
+        if location.warning:
+            diagnostics.append(warning("cache", "mkdocs.yml", 1, "cache_dir", location.warning))
+    cache = StoryCache(cache_path, fingerprint(sorted(settings.items(), key=str), today))
     results: dict[str, StoryResult] = {}
     keys = {}
     misses = []
@@ -148,7 +147,6 @@ def _check_repository(
     diagnostics += check_story_units(archive, ctx)
     rows = quota_rows(archive, settings, today)
     diagnostics += check_quotas(archive, rows, ctx)
-    if base_ref:
-        diagnostics += check_published_ids(root, settings.stories_dir, base_ref, {s.id for s in archive.stories})
+    diagnostics += check_published_ids(root, settings.stories_dir, base_ref, {s.id: s for s in archive.stories})
     diagnostics.sort(key=sort_key)
     return CheckResult(archive, today, rows, diagnostics)

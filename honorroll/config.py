@@ -146,7 +146,9 @@ class HonorRollConfig(base.Config):
     """Git revision to compare published IDs against (see docs/published-ids.md)."""
     objection_contact = c.Type(str, default="")
     """Contact for objections during public notice, shown on the 公示 page."""
-    cache_dir = c.Type(str, default=".cache/honorroll")
+    cache_dir = c.Type(str, default="")
+    """Where caches live; empty means the user's cache folder (outside the repository).
+    The ``HONORROLL_CACHE_DIR`` variable wins; a folder tracked by git is never read."""
     stamp_story_pages = c.Type(bool, default=True)
     """Render story pages by stamping them into a theme-rendered shell (fast, cached, parallel)
     instead of one MkDocs page each; turn off to let other MkDocs plugins see every story page."""

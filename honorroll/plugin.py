@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from .cache import resolve_cache_dir
 from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
@@ -130,7 +131,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         return server
 
     def cache_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).resolve().parent / self.config.cache_dir
+        return resolve_cache_dir(Path(config.config_file_path).resolve().parent, self.config.cache_dir).path
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """``mkdocs serve`` wipes its folder before every rebuild; set the stamped story files

@@ -31,6 +31,7 @@ _CALLS: dict[str, tuple[int | str, int]] = {
     "Issue": ("schema", 1),
     "YamlSyntaxError": ("yaml", 0),
     "PhotoError": ("photo", 0),
+    "Violation": ("safety", 0),
 }
 # Helpers that build a message for a rule: every string they return or yield belongs to it.
 _HELPERS = {
@@ -38,6 +39,8 @@ _HELPERS = {
     "_privacy_message": "privacy",
     "_unknown_key_message": "schema",
     "_describe_yaml_error": "yaml",
+    "link_refusal": "safety",
+    "image_refusal": "safety",
 }
 _SKIP_FILES = {"rule_catalog.py", "newstory.py", "diagnostics.py"}
 

@@ -125,7 +125,7 @@ def test_bad_colour_setting_is_a_chinese_error(repo: ContentRepo) -> None:
 
 def test_site_card(repo: ContentRepo, tmp_path: Path) -> None:
     repo.write_story()
-    _story_, settings = _story(repo)
+    _, settings = _story(repo)
     site = publish_site_image(repo.root, tmp_path / "cache", settings, "青屿市光荣榜（示例）")
     assert site.share.path_in_site == "share/site.jpg"
     card = _share(site)
