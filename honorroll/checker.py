@@ -49,7 +49,7 @@ class CheckResult:
 
 def check_one_story(source: StorySource, schema: Spec, ctx: CheckContext) -> StoryResult:
     """Reads and checks one story; its texts are dropped from the result and read again only when needed."""
-    story, diagnostics = read_story(ctx.root, source, schema)
+    story, diagnostics = read_story(ctx.root, source, schema, ctx.settings.max_story_bytes)
     if story is None:
         return None, diagnostics
     diagnostics += check_story(story, ctx)
@@ -109,7 +109,7 @@ def _check_repository(
     diagnostics: list[Diagnostic] = []
     units, unit_diagnostics = load_units(root, settings.units_dir)
     diagnostics += unit_diagnostics
-    scan = scan_stories(root, settings.stories_dir, settings.max_story_bytes)
+    scan = scan_stories(root, settings.stories_dir)
     diagnostics += scan.diagnostics
 
     cache_path = None

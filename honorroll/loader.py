@@ -58,24 +58,22 @@ def _links_below(folder: str, rel: str) -> Iterator[Diagnostic]:
                 yield from _links_below(entry.path, f"{rel}/{entry.name}")
 
 
-def _too_big(file: str, size: int, limit: int) -> Diagnostic | None:
-    if size <= limit:
-        return None
-    return error(
-        "file",
-        file,
-        1,
-        "",
-        f"故事文件有 {size / 1024:.0f} KB，超过上限 {limit / 1024:.0f} KB，没有读取：请检查是否误粘贴了大段内容或图片数据；"
-        "照片请作为文件放在故事文件夹中",
-    )
+def _read_limited(path: Path, limit: int) -> bytes | int:
+    """The file's bytes, or its size when it is over ``limit``: never more than ``limit`` + 1 bytes read,
+    never through a link (the scan reported those), never a device or a pipe."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return info.st_size
+        data = handle.read(limit + 1)
+    return len(data) if len(data) > limit else data
 
 
-def scan_stories(root: Path, stories_dir: str, max_story_bytes: int = DEFAULT_MAX_STORY_BYTES) -> Scan:
+def scan_stories(root: Path, stories_dir: str) -> Scan:
     """Finds story files by the layout rule; anything out of place is reported, not guessed at.
 
-    Nothing is followed through a symbolic link, and a story file over ``max_story_bytes``
-    is reported from its size without being read.
+    Nothing is followed through a symbolic link: links anywhere below are reported instead.
     """
     scan = Scan()
     base = root / stories_dir
@@ -111,18 +109,12 @@ def scan_stories(root: Path, stories_dir: str, max_story_bytes: int = DEFAULT_MA
                 continue
             if entry.name in IGNORED_NAMES or entry.name.startswith("."):
                 continue
-            size = 0
             if entry.is_dir(follow_symlinks=False):
                 links = list(_links_below(entry.path, rel))
                 scan.diagnostics += links
                 if any(d.file == f"{rel}/{STORY_INDEX}" for d in links):
                     continue
-                try:
-                    index = os.lstat(os.path.join(entry.path, STORY_INDEX))
-                except FileNotFoundError:
-                    index = None
-                size = index.st_size if index else 0
-                if index is None or not stat.S_ISREG(index.st_mode):
+                if not os.path.isfile(os.path.join(entry.path, STORY_INDEX)):  # a link there was reported above
                     scan.diagnostics.append(
                         error("layout", rel, 1, "", f"故事文件夹中缺少 {STORY_INDEX}：正文请写在 {rel}/{STORY_INDEX}")
                     )
@@ -130,7 +122,6 @@ def scan_stories(root: Path, stories_dir: str, max_story_bytes: int = DEFAULT_MA
                 story_id, is_bundle, file = entry.name, True, f"{rel}/{STORY_INDEX}"
             elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
                 story_id, is_bundle, file = entry.name[:-3], False, rel
-                size = entry.stat(follow_symlinks=False).st_size
             else:
                 scan.diagnostics.append(
                     error(
@@ -153,10 +144,6 @@ def scan_stories(root: Path, stories_dir: str, max_story_bytes: int = DEFAULT_MA
                     )
                 )
                 continue
-            too_big = _too_big(file, size, max_story_bytes)
-            if too_big is not None:
-                scan.diagnostics.append(too_big)
-                continue
             scan.stories.append(StorySource(story_id, year, file, is_bundle))
     return scan
 
@@ -166,11 +153,30 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 _HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
 
 
-def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | None, list[Diagnostic]]:
+def read_story(
+    root: Path, source: StorySource, schema: Spec, max_bytes: int = DEFAULT_MAX_STORY_BYTES
+) -> tuple[Story | None, list[Diagnostic]]:
     """Parses one story file and checks its front matter against the schema."""
     file = source.file
     try:
-        text = (root / file).read_text(encoding="utf-8-sig")
+        raw = _read_limited(root / file, max_bytes)
+    except OSError:
+        return None, [
+            error("file", file, 1, "", "故事文件无法读取（可能是链接，或正在被移动）：请换成普通文件后重新检查")
+        ]
+    if isinstance(raw, int):
+        return None, [
+            error(
+                "file",
+                file,
+                1,
+                "",
+                f"故事文件有 {raw / 1024:.0f} KB，超过上限 {max_bytes / 1024:.0f} KB，没有读取："
+                "请检查是否误粘贴了大段内容或图片数据；照片请作为文件放在故事文件夹中",
+            )
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [error("encoding", file, 1, "", "文件不是 UTF-8 编码：请在编辑器中另存为 UTF-8")]
     front, body, body_line = yamlio.split_front_matter(text)
