@@ -249,20 +249,25 @@ def _clean_pixels(image: Image.Image) -> Image.Image:
     icc = image.info.get("icc_profile")
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info)
     wanted = "RGBA" if has_alpha else "RGB"
-    if image.mode != wanted:
+    converted = _to_srgb(image, icc, wanted) if icc else None
+    if converted is not None:
+        image = converted
+    elif image.mode != wanted:
         image = image.convert(wanted)
     if has_alpha and image.getchannel("A").getextrema()[0] == 255:
         image = image.convert("RGB")
-    if icc:
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=image.mode)
-            if converted is not None:
-                image = converted
-        except Exception:  # an unusable profile: keep the numbers as they are
-            pass
     image.info = {}
     return image
+
+
+def _to_srgb(image: Image.Image, icc: bytes, mode: str) -> Image.Image | None:
+    """The pixels through the photo's own colour profile (Display P3, Adobe RGB, CMYK …) into sRGB,
+    which is what browsers assume once the profile is gone; None for a profile LittleCMS cannot use."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+    except Exception:
+        return None
 
 
 # --------------------------------------------------------------------------- encoding and cache

@@ -80,9 +80,7 @@ def test_story_with_cover_gets_the_cover_cropped_to_fill(repo: ContentRepo, tmp_
     assert {path for path, _file in images.files} >= {images.share.path_in_site, images.cover.card.path_in_site}
 
 
-def test_share_image_is_cached_by_content(
-    repo: ContentRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_share_image_is_cached_by_content(repo: ContentRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo.write_story()
     first = _publish(repo, tmp_path / "cache")
 
