@@ -373,3 +373,23 @@ def test_file_key_sees_every_depth_and_links_as_links(tmp_path: Path) -> None:
     (folder / "a" / "link").symlink_to("/dev/zero")
     linked = file_key(tmp_path, "stories/2024/x/index.md", True)
     assert len({before, changed, linked}) == 3
+
+
+def test_story_images_cover_body_photos_each_once(repo: ContentRepo, tmp_path: Path) -> None:
+    body = "第一段。\n\n![他在分拣邮件](photos/inline.png)\n\n![又一张封面](cover.jpg)\n"
+    path = repo.write_story(changes={"cover": {"src": "cover.jpg", "alt": "说明"}}, body=body, bundle=True)
+    (path.parent / "cover.jpg").write_bytes(private_jpeg(orientation=1))
+    (path.parent / "photos").mkdir()
+    transparent = io.BytesIO()
+    Image.new("RGBA", (640, 480), (0, 0, 0, 0)).save(transparent, "PNG")
+    (path.parent / "photos" / "inline.png").write_bytes(transparent.getvalue())
+    result = repo.check()
+    assert errors(result) == []
+    [story] = result.archive.stories
+    images = publish_story_images(story, repo.root, tmp_path, _settings(repo), site_name="站点", unit_name="单位")
+    assert list(images.photos) == ["cover.jpg", "photos/inline.png"] and images.cover_src == "cover.jpg"
+    assert [s.width for s in images.photos["photos/inline.png"].sizes] == [480, 640]
+    assert images.photos["photos/inline.png"].card.mime == "image/png"
+    paths = [site_path for site_path, _file in images.files]
+    # cover 900 wide: 320, 480, 800, 900; inline 640 wide: 320, 480, 640; the share image
+    assert len(paths) == len(set(paths)) == 4 + 3 + 1
