@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .activities import Activity, load_activities
 from .cache import StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
 from .config import HonorRollConfig
 from .diagnostics import Diagnostic, sort_key, warning
@@ -18,8 +19,10 @@ from .loader import StorySource, load_units, read_story, scan_stories
 from .model import Archive
 from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
+from .rules.activities import check_activities
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
+from .rules.site_config import SiteSettings, check_site
 from .rules.story import check_story
 from .schema import Spec, story_schema
 
@@ -33,6 +36,7 @@ class CheckResult:
     today: dt.date
     quotas: list[QuotaRow]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -95,11 +99,29 @@ def check_repository(
     today: dt.date,
     base_ref: str | None = None,
     *,
+    site: SiteSettings | None = None,
     use_cache: bool = True,
     workers: int | None = None,
+    site_url: str | None = None,
 ) -> CheckResult:
+    """``site``: the MkDocs settings and pages to check as well (the command line and the build pass them);
+    ``site_url`` (mkdocs.yml) is where activity links may point besides ``official_hosts``."""
     with _gc_paused():
-        return _check_repository(root, settings, today, base_ref, use_cache, workers)
+        result = _check_repository(root, settings, today, base_ref, use_cache, workers)
+        _check_activities(result, settings, site_url)
+    if site is not None:
+        result.diagnostics += check_site(root, site)
+        result.diagnostics.sort(key=sort_key)
+    return result
+
+
+def _check_activities(result: CheckResult, settings: HonorRollConfig, site_url: str | None) -> None:
+    """Activities: few files, read fresh every run, checked against the already loaded stories and units."""
+    root = Path(result.archive.root)
+    activities, diagnostics = load_activities(root, settings)
+    diagnostics += check_activities(activities, result.archive, CheckContext(root, settings, result.today), site_url)
+    result.activities = activities
+    result.diagnostics = sorted([*result.diagnostics, *diagnostics], key=sort_key)
 
 
 def _check_repository(

@@ -19,7 +19,7 @@ import nh3
 # What the editors' Markdown (with attr_list, md_in_html, tables, admonition, toc) produces.
 ALLOWED_TAGS = frozenset(
     {
-        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+        "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
         "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "abbr", "q", "cite",
         "code", "pre", "kbd", "blockquote", "span", "div",
         "ul", "ol", "li", "dl", "dt", "dd",
@@ -35,7 +35,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "td": {"colspan", "rowspan", "align", "style"},
     "ol": {"start"},
     "abbr": {"title"},
-    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "details": {"open"},
 }  # fmt: skip
 ADMONITION_KINDS = frozenset(

@@ -64,13 +64,13 @@ def _locate(lines: list[str], needle: str) -> int:
     return 0
 
 
-def _diagnostics(file: str, first_line: int, body: str, field: str) -> Iterator[Diagnostic]:
+def body_diagnostics(file: str, first_line: int, body: str, field: str) -> Iterator[Diagnostic]:
     for offset, found in body_violations(body):
         yield Diagnostic(Severity.ERROR, "safety", file, first_line + offset, field, found.message)
 
 
 def check_safety(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
-    yield from _diagnostics(story.file, story.body_line, story.body, "正文")
+    yield from body_diagnostics(story.file, story.body_line, story.body, "正文")
 
 
 def check_page_file(root: Path, path: Path) -> Iterator[Diagnostic]:
@@ -83,4 +83,4 @@ def check_page_file(root: Path, path: Path) -> Iterator[Diagnostic]:
         if end != -1:
             first_line = text.count("\n", 0, end + 5) + 1
             text = text[end + 5 :]
-    yield from _diagnostics(file, first_line, text, "正文")
+    yield from body_diagnostics(file, first_line, text, "正文")

@@ -219,13 +219,22 @@ def _photo_problems(story: Story, ctx: CheckContext, src: str) -> Iterator[str]:
         stem = story.file.rsplit("/", 1)[-1][:-3]
         yield f"只有文件夹形式的故事才能带照片：请把 {story.file} 改为 {story.folder}/{stem}/index.md，照片放在同一文件夹"
         return
-    kind = PHOTO_EXTENSIONS.get(os.path.splitext(lowered)[1])
+    yield from photo_file_problems(ctx, story.folder, src)
+
+
+def photo_file_problems(ctx: CheckContext, folder: str, src: str) -> Iterator[str]:
+    """What the photo file is: read without following links, decoded by content within the limits.
+
+    ``folder`` is the story's (or activity's) folder relative to the content root; ``src`` is
+    a relative path inside it that already passed the location checks.
+    """
+    kind = PHOTO_EXTENSIONS.get(os.path.splitext(src.lower())[1])
     if kind is None:
         yield f"照片“{src}”的格式不受支持：只能用 JPEG（.jpg）、PNG（.png）或 WebP（.webp）"
         return
     limits = media.Limits(ctx.settings.max_photo_bytes, ctx.settings.max_photo_pixels)
     try:
-        data = media.read_untrusted(ctx.root / story.folder, src, limits.max_bytes, src, f"{story.folder}/")
+        data = media.read_untrusted(ctx.root / folder, src, limits.max_bytes, src, f"{folder}/")
         info = media.inspect_photo(data, limits, src)
     except media.PhotoError as problem:
         yield str(problem)
