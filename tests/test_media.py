@@ -16,7 +16,8 @@ from PIL import Image, ImageCms
 
 from honorroll import media
 from honorroll.cache import file_key
-from honorroll.site.story_images import publish_story_images
+from honorroll.config import HonorRollConfig
+from honorroll.site.story_images import publish_photos, publish_story_images
 from tests.conftest import ROOT, ContentRepo, errors
 
 LIMITS = media.Limits(5 * 1024 * 1024)
@@ -393,3 +394,14 @@ def test_story_images_cover_body_photos_each_once(repo: ContentRepo, tmp_path: P
     paths = [site_path for site_path, _file in images.files]
     # cover 900 wide: 320, 480, 800, 900; inline 640 wide: 320, 480, 640; the share image
     assert len(paths) == len(set(paths)) == 4 + 3 + 1
+
+
+def test_photos_of_any_content_folder(tmp_path: Path) -> None:
+    (tmp_path / "activities" / "2025" / "x").mkdir(parents=True)
+    (tmp_path / "activities" / "2025" / "x" / "a.jpg").write_bytes(private_jpeg(orientation=1))
+    settings = HonorRollConfig()
+    settings.load_dict({})
+    assert settings.validate() == ([], [])
+    photos, files = publish_photos(tmp_path, "activities/2025/x", ["a.jpg", "a.jpg"], tmp_path / "cache", settings)
+    assert list(photos) == ["a.jpg"] and len(files) == 4
+    assert all(OWNER.encode() not in file.read_bytes() for _path, file in files)

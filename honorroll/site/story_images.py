@@ -158,6 +158,21 @@ def _decode_once(data: bytes, bound: media.Limits, label: str) -> Callable[[], I
     return decode
 
 
+def publish_photos(
+    root: Path, folder: str, srcs: list[str], cache_dir: Path, settings: HonorRollConfig
+) -> tuple[dict[str, media.DerivedPhoto], tuple[tuple[str, Path], ...]]:
+    """Derived sizes of photos in any content folder (an activity's, say): (by ``src``, files to publish)."""
+    bound = limits(settings)
+    photos: dict[str, media.DerivedPhoto] = {}
+    files: list[tuple[str, Path]] = []
+    for src in dict.fromkeys(srcs):
+        label = f"{folder}/{src}"
+        data = media.read_untrusted(root / folder, src, bound.max_bytes, label)
+        photos[src] = derived = media.derive_photo(data, cache_dir, bound, label)
+        files.extend(derived.files)
+    return photos, tuple(dict.fromkeys(files))
+
+
 def publish_site_image(root: Path, cache_dir: Path, settings: HonorRollConfig, site_name: str) -> StoryImages:
     """``share/site.jpg`` for the home and list pages (as a ``StoryImages`` without photos)."""
     path = site_share_image(cache_dir, card_style(settings, root, site_name))
