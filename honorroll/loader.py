@@ -173,7 +173,9 @@ def read_text(
     try:
         raw = _read_limited(path, max_bytes)
     except OSError:
-        return None, [error("file", file, 1, "", f"{what}无法读取（可能是链接，或正在被移动）：请换成普通文件后重新检查")]
+        return None, [
+            error("file", file, 1, "", f"{what}无法读取（可能是链接，或正在被移动）：请换成普通文件后重新检查")
+        ]
     if isinstance(raw, int):
         return None, [
             error(
@@ -204,8 +206,6 @@ def read_yaml(text: str, file: str, first_line: int) -> tuple[object, list[Diagn
         error("schema" if note.path else "yaml", file, note.line, dotted(note.path), note.message) for note in notes
     ]
     return ({} if data is None else data), diagnostics
-
-
 
 
 def read_story(

@@ -157,6 +157,7 @@ class LineCounter:
 
 # --- naming the mistake ---------------------------------------------------------------------
 
+
 def _explain(text: str, line: int, exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
     """The parser's complaint, or the editor's actual slip when one is found at or before its line."""
     slip = first_slip(text, line)

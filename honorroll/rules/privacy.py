@@ -43,7 +43,9 @@ _ID_CHECK = "10X98765432"
 
 _MONEY_BEFORE = re.compile(r"(?:[￥¥$＄]|RMB|CNY|USD|人民币|金额|价款|合计|总计)[:：\s]*$", re.I)
 _MONEY_AFTER = re.compile(r"^\s*(?:元|万|亿|圆|块|美元|港币|欧元|人民币|RMB|CNY|USD|%|％)", re.I)
-_SERIAL_BEFORE = re.compile(r"(?:发票|票号|税号|订单|单号|流水号|序列号|批号|合同号|编码|条码|运单|工单|凭证|型号)[^\n]{0,4}$")
+_SERIAL_BEFORE = re.compile(
+    r"(?:发票|票号|税号|订单|单号|流水号|序列号|批号|合同号|编码|条码|运单|工单|凭证|型号)[^\n]{0,4}$"
+)
 
 ID_KINDS = {
     "id": "居民身份证号码",
@@ -211,10 +213,7 @@ def privacy_message(kind: str, where: str = "公开内容中") -> str:
 
 
 def _file_name_message(kind: str) -> str:
-    return (
-        f"文件名中出现了{ID_KINDS[kind]}：文件名会出现在网址中，请给文件改名（如 cover.jpg），"
-        "并同步修改引用它的地方"
-    )
+    return f"文件名中出现了{ID_KINDS[kind]}：文件名会出现在网址中，请给文件改名（如 cover.jpg），并同步修改引用它的地方"
 
 
 def check_privacy(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -334,4 +333,3 @@ def _has_photos(story: Story, ctx: CheckContext) -> bool:
         if any(name.lower().endswith(IMAGE_SUFFIXES) for name in files):
             return True
     return False
-

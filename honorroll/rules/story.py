@@ -295,8 +295,6 @@ def photo_file_problems(ctx: CheckContext, folder: str, src: str) -> Iterator[st
         yield f"照片“{src}”的扩展名是 {_FORMAT_NAMES[kind]}，但实际是 {_FORMAT_NAMES[info.format]} 格式，请把扩展名改对"
 
 
-
-
 def check_honors(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
     if story.honors and story.status == "notice":
         yield at_field(
