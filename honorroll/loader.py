@@ -168,14 +168,18 @@ def read_text(
 ) -> tuple[str | None, list[Diagnostic]]:
     """The UTF-8 text of an editor's file, or the Chinese error that says why it cannot be read."""
     path = root / file
-    if path.is_dir() and not path.is_symlink():
-        return None, [error("layout", file, 1, "", f"“{file}”是一个文件夹，不是文件：请把它改成文件，或移走这个文件夹")]
     try:
         raw = _read_limited(path, max_bytes)
+    except IsADirectoryError:
+        raw = -1
     except OSError:
         return None, [
             error("file", file, 1, "", f"{what}无法读取（可能是链接，或正在被移动）：请换成普通文件后重新检查")
         ]
+    if isinstance(raw, int) and path.is_dir() and not path.is_symlink():
+        return None, [error("layout", file, 1, "", f"“{file}”是一个文件夹，不是文件：请把它改成文件，或移走这个文件夹")]
+    if isinstance(raw, int) and raw <= max_bytes:  # a device, a pipe or a socket: never read
+        return None, [error("file", file, 1, "", f"{what}不是普通文件：请换成普通文件后重新检查")]
     if isinstance(raw, int):
         return None, [
             error(

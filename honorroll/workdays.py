@@ -83,6 +83,8 @@ def count_workdays(start: dt.date, end: dt.date) -> WorkdayCount:
     if end < start:
         return WorkdayCount(0, ())
     first_covered, last_covered = covered_years()
+    if start.year == end.year and first_covered <= start.year <= last_covered:
+        return WorkdayCount(_calendar_workdays(start, end), ())  # the usual notice: a week or two
     days = weekdays_between(start, end)
     for year in range(max(start.year, first_covered), min(end.year, last_covered) + 1):
         first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))

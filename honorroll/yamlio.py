@@ -30,11 +30,12 @@ class ContentLoader(yaml.CSafeLoader):
     duplicate_found = False
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        # Only notes that there is a duplicate: where it is, is worked out later for the rare file that has one.
-        if not self.duplicate_found:
-            keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-            self.duplicate_found = len(set(keys)) != len(keys)
-        return super().construct_mapping(node, deep)
+        # Fewer keys than key nodes: two were equal (or a merge key overrode one). Only that is noted here;
+        # where the duplicate is, is worked out later, for the rare file that has one.
+        data: dict[Any, Any] = super().construct_mapping(node, deep)
+        if len(data) != len(node.value):
+            self.duplicate_found = True
+        return data
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -294,7 +295,6 @@ def _invisible_message(code: int) -> str:
     )
 
 
-_DEPTH_MARKS = ("[", "{", "- ", "? ")
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH // 2}}}", re.M)
 
 
@@ -303,7 +303,9 @@ def _check_depth(text: str) -> None:
 
     Cheap counts first: only a text with many brackets or dashes is looked at line by line.
     """
-    if sum(text.count(mark) for mark in _DEPTH_MARKS) <= MAX_DEPTH // 2 and not _DEEP_INDENT.search(text):
+    marks = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
+    # Indentation alone needs at least 1 + 2 + … + MAX_DEPTH/2 spaces to nest that deep.
+    if marks <= MAX_DEPTH // 2 and (len(text) < MAX_DEPTH**2 // 8 or not _DEEP_INDENT.search(text)):
         return
     flow = 0
     for number, line in enumerate(text.split("\n"), start=1):

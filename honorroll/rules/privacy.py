@@ -31,7 +31,9 @@ E, W = Severity.ERROR, Severity.WARNING
 # Separators a number may be written with; invisible ones are dropped, visible ones split groups.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _SEPARATORS = " \u3000.．·・_-‐‑‒–—―−－﹣"
-_RUN = re.compile(f"(?:[+＋]|\\d)[\\dXxＸｘ{re.escape(_SEPARATORS + _INVISIBLE)}]{{10,}}")
+# ASCII, full-width and mathematical digits (all NFKC to 0-9); one leading class keeps the regex's fast prefix scan.
+_DIGITS = "0-9０-９\U0001d7ce-\U0001d7ff"
+_RUN = re.compile(f"[+＋{_DIGITS}][{_DIGITS}XxＸｘ{re.escape(_SEPARATORS + _INVISIBLE)}]{{10,}}")
 _DROP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
 _GROUP = re.compile(r"[0-9Xx]+")
 

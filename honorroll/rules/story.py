@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from .. import media
 from ..diagnostics import Diagnostic, Severity, error
@@ -71,8 +72,13 @@ _STEP_LABELS = {
 
 def date_window(ctx: CheckContext) -> tuple[dt.date, dt.date]:
     """Dates a story's record can carry: from the year before the programme began to a year from today."""
-    low = dt.date(min(max(ctx.settings.start_year - 1, dt.MINYEAR), dt.MAXYEAR), 1, 1)
-    high = dt.date.max if ctx.today > dt.date.max - dt.timedelta(days=366) else ctx.today + dt.timedelta(days=366)
+    return _date_window(ctx.settings.start_year, ctx.today)
+
+
+@lru_cache(maxsize=8)
+def _date_window(start_year: int, today: dt.date) -> tuple[dt.date, dt.date]:
+    low = dt.date(min(max(start_year - 1, dt.MINYEAR), dt.MAXYEAR), 1, 1)
+    high = dt.date.max if today > dt.date.max - dt.timedelta(days=366) else today + dt.timedelta(days=366)
     return low, high
 
 
