@@ -113,27 +113,20 @@ def resolve_cache_dir(root: Path, configured: str, environ: dict[str, str] | Non
 # ---------------------------------------------------------------- JSON codec for the content model
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, Severity):
-        return value.value
-    if isinstance(value, dt.date):
+_NAMES = {cls: name for name, cls in _CLASSES.items()}
+
+
+def _default(value: Any) -> Any:
+    """Called by the C encoder only for what JSON lacks: the model's objects and dates."""
+    if type(value) is dt.date:
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        data["$t"] = type(value).__name__
-        return data
-    if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: _encode(v) for k, v in value.items()}
-        return {"$m": [[_encode(k), _encode(v)] for k, v in value.items()]}  # e.g. shortfalls keyed by year
-    return value
+    name = _NAMES.get(type(value))
+    if name is None:
+        raise TypeError(f"cannot cache {type(value).__name__}")
+    return {**value.__dict__, "$t": name}
 
 
 def _decode(data: dict[str, Any]) -> Any:
-    if "$m" in data:
-        return dict((k, v) for k, v in data["$m"])
     name = data.pop("$t", None)
     if name is None:
         return data
@@ -152,7 +145,7 @@ def _decode(data: dict[str, Any]) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def loads(text: str) -> Any:
