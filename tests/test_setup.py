@@ -90,6 +90,7 @@ def test_build_sample_on_debians_own_python_makes_and_uses_the_project_venv(tmp_
     again = _run(["bash", "scripts/build-sample"], clone, _stock_env())
     assert again.returncode == 0, _explain(again)
     assert "使用项目的虚拟环境 .venv" in again.stdout and "已用" not in again.stdout
+    assert "这次跳过安装" in again.stdout  # nothing changed: no pip run
 
     # A newcomer with a virtual environment of their own active keeps it: no .venv is made.
     theirs = clone / ".venv"

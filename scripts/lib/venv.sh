@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/build-sample, scripts/test and scripts/install-system-deps (bash).
 #
 # Finds Python 3.11+ and a virtual environment to install the project into: the one already
@@ -32,6 +33,25 @@ hr_apt_install() {
 # Quiet pip: nothing on success, errors still shown.
 hr_pip_install() {
   "$HR_PY" -m pip install --quiet --quiet --disable-pip-version-check --no-input "$@"
+}
+
+# Installs this checkout, editable, with the extras in $1 ("" or "[test]"), unless that was done
+# already for this checkout and this pyproject.toml and honorroll still imports from here: a
+# no-op `pip install` still costs seconds (it fetches setuptools for the build).
+hr_install_project() {
+  local extras="$1" stamp digest key
+  stamp="$(dirname "$(dirname "$HR_PY")")/.honorroll-installed"
+  digest=$("$HR_PY" -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest())')
+  key="$PWD .$extras $digest"
+  # The test extras include everything the plain install has.
+  if [ -f "$stamp" ] && { grep -qxF "$key" "$stamp" || grep -qxF "$PWD .[test] $digest" "$stamp"; } &&
+    "$HR_PY" -c 'import os, sys, honorroll; sys.exit(not honorroll.__file__.startswith(os.getcwd() + os.sep))' 2>/dev/null; then
+    hr_say "本项目已装在这个环境中（pip install -e \".$extras\"），pyproject.toml 没有变化，这次跳过安装。"
+    return 0
+  fi
+  hr_pip_install -e ".$extras"
+  printf '%s\n' "$key" >> "$stamp"
+  hr_say "已安装本项目及其依赖（pip install -e \".$extras\"）。"
 }
 
 # Prints the active virtual (or conda) environment's python, if there is one.
