@@ -1,24 +1,165 @@
-"""Per-file cache of parsed stories and their single-story diagnostics.
+"""Caches that can neither execute nor lie: data-only, outside the content repository, keyed by code.
 
-A story's result depends only on its own files, the settings and "today", so it is kept
-under a key made of those and reused until one of them changes. This is what makes a
-repeated check (``mkdocs serve``, a second CI step) take a fraction of the first.
+Everything a pull request contains is untrusted, so nothing read back from a cache may run
+code (no pickle: JSON that builds only the model's own classes) and a cache folder that a
+commit could fill is never read (a folder tracked by git is ignored with a warning). Every key
+includes :func:`code_fingerprint`, a hash of the package's own source and templates, so a new
+rule or another version never reads an old result.
+
+The per-file story cache: a story's result depends only on its own files, the settings and
+"today", so it is kept under a key made of those and reused until one of them changes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import functools
 import hashlib
+import json
 import os
-import pickle
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic
-from .model import Story
+from . import __version__
+from .diagnostics import Diagnostic, Severity
+from .model import Eligibility, Honor, Photo, Process, Story, Subject
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+CACHE_ENV = "HONORROLL_CACHE_DIR"
+PACKAGE_DIR = Path(__file__).resolve().parent
 StoryResult = tuple[Story | None, list[Diagnostic]]
+
+# The only classes a cache file can produce, and which of their fields hold dates (stored as ISO text).
+_CLASSES: dict[str, type[Any]] = {
+    cls.__name__: cls for cls in (Story, Subject, Photo, Honor, Eligibility, Process, Diagnostic)
+}
+_FIELDS: dict[str, frozenset[str]] = {
+    name: frozenset(f.name for f in dataclasses.fields(cls)) for name, cls in _CLASSES.items()
+}
+_DATE_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(f.name for f in dataclasses.fields(cls) if "dt.date" in str(f.type)) for name, cls in _CLASSES.items()
+}
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The package version and a hash of every source and template file under the package."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(*parts: object) -> str:
+    return hashlib.sha256(repr((FORMAT_VERSION, code_fingerprint(), *parts)).encode()).hexdigest()
+
+
+def user_cache_home() -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "honorroll" / "Cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "honorroll"
+
+
+def _tracked_by_git(root: Path, folder: Path) -> bool:
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--", str(folder)],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out.returncode == 0 and bool(out.stdout)
+
+
+@dataclasses.dataclass(frozen=True)
+class CacheLocation:
+    path: Path
+    warning: str | None = None
+
+
+def resolve_cache_dir(root: Path, configured: str, environ: dict[str, str] | None = None) -> CacheLocation:
+    """Where this repository's caches live: the environment variable, the option, or the user's cache folder.
+
+    The default is outside the repository, one folder per repository path, so a clone's files
+    never reach it. A chosen folder inside the repository that git tracks is refused.
+    """
+    env = os.environ if environ is None else environ
+    root = root.resolve()
+    default = user_cache_home() / hashlib.sha256(str(root).encode()).hexdigest()[:16]
+    chosen = (env.get(CACHE_ENV) or configured or "").strip()
+    if not chosen:
+        return CacheLocation(default)
+    path = Path(chosen).expanduser()
+    path = (path if path.is_absolute() else root / path).resolve()
+    if path.is_relative_to(root) and _tracked_by_git(root, path):
+        rel = path.relative_to(root).as_posix()
+        return CacheLocation(
+            default,
+            f"缓存文件夹 {rel}/ 中有文件被提交到了 git：缓存可能被人为篡改，本次不读取它，改用 {default}。"
+            f"请从仓库中删除这些文件（git rm -r --cached {rel}）并把它加入 .gitignore",
+        )
+    return CacheLocation(path)
+
+
+# ---------------------------------------------------------------- JSON codec for the content model
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Severity):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        data["$t"] = type(value).__name__
+        return data
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) and not k.startswith("$") for k in value):
+            return {k: _encode(v) for k, v in value.items()}
+        return {"$m": [[_encode(k), _encode(v)] for k, v in value.items()]}  # e.g. shortfalls keyed by year
+    return value
+
+
+def _decode(data: dict[str, Any]) -> Any:
+    if "$m" in data:
+        return dict((k, v) for k, v in data["$m"])
+    name = data.pop("$t", None)
+    if name is None:
+        return data
+    cls = _CLASSES[name]  # KeyError for anything else: the file is not ours
+    if cls is Diagnostic:
+        data["severity"] = Severity(data["severity"])
+    if data.keys() != _FIELDS[name]:
+        raise ValueError(f"fields of {name} do not match")
+    for date_field in _DATE_FIELDS[name]:
+        if data[date_field] is not None:
+            data[date_field] = dt.date.fromisoformat(data[date_field])
+    # As pickle does, fill the instance without calling __init__ (frozen dataclasses' is slow).
+    instance = object.__new__(cls)
+    instance.__dict__.update(data)
+    return instance
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    return json.loads(text, object_hook=_decode)
+
+
+# ---------------------------------------------------------------- the per-story check cache
 
 
 def file_key(root: Path, file: str, is_bundle: bool) -> tuple[Any, ...]:
@@ -35,24 +176,24 @@ def file_key(root: Path, file: str, is_bundle: bool) -> tuple[Any, ...]:
     return tuple(key)
 
 
-def fingerprint(*parts: object) -> str:
-    return hashlib.sha256(repr((FORMAT_VERSION, *parts)).encode()).hexdigest()
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
 
 
 class StoryCache:
+    """``stories.json``: the context fingerprint and, per story file, its stat key and result."""
+
     def __init__(self, path: Path | None, context_fingerprint: str) -> None:
         self.path = path
         self.context = context_fingerprint
         self.entries: dict[str, tuple[tuple[Any, ...], StoryResult]] = {}
         self.dirty = False
         if path is not None and path.is_file():
-            try:
-                with path.open("rb") as handle:
-                    context, entries = pickle.load(handle)
-                if context == context_fingerprint:
-                    self.entries = entries
-            except Exception:
-                self.entries = {}
+            self.entries = _read_entries(path, context_fingerprint)
 
     def get(self, file: str, key: tuple[Any, ...]) -> StoryResult | None:
         hit = self.entries.get(file)
@@ -71,9 +212,29 @@ class StoryCache:
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".stories-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((self.context, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        entries = {file: [key, story, diagnostics] for file, (key, (story, diagnostics)) in self.entries.items()}
+        _atomic_write(self.path, dumps({"context": self.context, "entries": entries}))
         self.dirty = False
+
+
+def _as_key(value: list[Any]) -> tuple[Any, ...]:
+    """JSON has no tuples; a stat key is a tuple of numbers and (name, mtime, size) tuples."""
+    return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+
+
+def _read_entries(path: Path, context: str) -> dict[str, tuple[tuple[Any, ...], StoryResult]]:
+    """Anything unexpected (another version, a damaged or foreign file) is an empty cache, never an error."""
+    try:
+        data = loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("context") != context:
+            return {}
+        entries: dict[str, tuple[tuple[Any, ...], StoryResult]] = {}
+        for file, (key, story, diagnostics) in data["entries"].items():
+            if not (story is None or isinstance(story, Story)) or not all(
+                isinstance(d, Diagnostic) for d in diagnostics
+            ):
+                return {}
+            entries[file] = (_as_key(key), (story, diagnostics))
+        return entries
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}

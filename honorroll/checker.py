@@ -7,27 +7,24 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import StoryCache, StoryResult, file_key, fingerprint
+from .activities import Activity, load_activities
+from .cache import StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
 from .config import HonorRollConfig
-from .diagnostics import Diagnostic, sort_key
+from .diagnostics import Diagnostic, sort_key, warning
 from .loader import StorySource, load_units, read_story, scan_stories
-from .model import Archive, Eligibility, Honor, Photo, Process, Story, Subject
+from .model import Archive
 from .parallel import process_pool
 from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
+from .rules.activities import check_activities
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
+from .rules.site_config import SiteSettings, check_site
 from .rules.story import check_story
 from .schema import Spec, story_schema
-
-MODEL_SHAPE = tuple(
-    (cls.__name__, tuple(f.name for f in fields(cls)))
-    for cls in (Story, Subject, Photo, Honor, Eligibility, Process, Diagnostic)
-)
-"""Part of the cache key, so a cache written by an older content model is never read back."""
 
 PARALLEL_THRESHOLD = 400
 """Below this many stories to read, starting worker processes costs more than it saves."""
@@ -39,6 +36,7 @@ class CheckResult:
     today: dt.date
     quotas: list[QuotaRow]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -116,11 +114,29 @@ def check_repository(
     today: dt.date,
     base_ref: str | None = None,
     *,
+    site: SiteSettings | None = None,
     use_cache: bool = True,
     workers: int | None = None,
+    site_url: str | None = None,
 ) -> CheckResult:
+    """``site``: the MkDocs settings and pages to check as well (the command line and the build pass them);
+    ``site_url`` (mkdocs.yml) is where activity links may point besides ``official_hosts``."""
     with _gc_paused():
-        return _check_repository(root, settings, today, base_ref, use_cache, workers)
+        result = _check_repository(root, settings, today, base_ref, use_cache, workers)
+        _check_activities(result, settings, site_url)
+    if site is not None:
+        result.diagnostics += check_site(root, site)
+        result.diagnostics.sort(key=sort_key)
+    return result
+
+
+def _check_activities(result: CheckResult, settings: HonorRollConfig, site_url: str | None) -> None:
+    """Activities: few files, read fresh every run, checked against the already loaded stories and units."""
+    root = Path(result.archive.root)
+    activities, diagnostics = load_activities(root, settings)
+    diagnostics += check_activities(activities, result.archive, CheckContext(root, settings, result.today), site_url)
+    result.activities = activities
+    result.diagnostics = sorted([*result.diagnostics, *diagnostics], key=sort_key)
 
 
 def _check_repository(
@@ -133,8 +149,13 @@ def _check_repository(
     scan = scan_stories(root, settings.stories_dir)
     diagnostics += scan.diagnostics
 
-    cache_path = root / settings.cache_dir / "stories.pickle" if use_cache else None
-    cache = StoryCache(cache_path, fingerprint(MODEL_SHAPE, sorted(settings.items(), key=str), today))
+    cache_path = None
+    if use_cache:
+        location = resolve_cache_dir(root, settings.cache_dir)
+        cache_path = location.path / "stories.json"
+        if location.warning:
+            diagnostics.append(warning("cache", "mkdocs.yml", 1, "cache_dir", location.warning))
+    cache = StoryCache(cache_path, fingerprint(sorted(settings.items(), key=str), today))
     results: dict[str, StoryResult] = {}
     keys = {}
     misses = []
@@ -163,7 +184,6 @@ def _check_repository(
     diagnostics += check_story_units(archive, ctx)
     rows = quota_rows(archive, settings, today)
     diagnostics += check_quotas(archive, rows, ctx)
-    if base_ref:
-        diagnostics += check_published_ids(root, settings.stories_dir, base_ref, {s.id for s in archive.stories})
+    diagnostics += check_published_ids(root, settings.stories_dir, base_ref, {s.id: s for s in archive.stories})
     diagnostics.sort(key=sort_key)
     return CheckResult(archive, today, rows, diagnostics)

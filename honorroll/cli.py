@@ -1,4 +1,4 @@
-"""The editors' command line: ``check``, ``report``, ``new`` and ``schema``.
+"""The editors' command line: ``check``, ``report`` (quotas, ``--assessment``), ``new`` and ``schema``.
 
 Wiring only: every command's logic lives in an importable module.
 """
@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import TextIO
 
 from . import newstory, schema_export
+from .assessment import assess, content_errors
 from .checker import CheckResult, check_repository
 from .ci_formats import FILE_FORMATS, append_summary, render_check, render_job_summary
 from .config import effective_today
 from .diagnostics import summary_line, to_json_document
 from .loader import load_units
 from .published_ids import detect_base_ref
-from .report import render_quota_report
+from .report import render_assessment, render_quota_report
 from .schema import SUBJECT_TYPE_LABELS
-from .settings import Project, SettingsError, load_project
+from .settings import Project, SettingsError, load_project, site_settings
 
 CHECK_FORMATS = ["text", "github", "json", *FILE_FORMATS]
 
@@ -58,8 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="把 Markdown 摘要（问题、本次改动、任务数表）追加到文件，如 $GITHUB_STEP_SUMMARY",
     )
 
-    report = sub.add_parser("report", help="任务数报表")
-    report.add_argument("--year", type=int, help="只看某一年度")
+    report = sub.add_parser("report", help="任务数报表；加 --assessment 为年终考评")
+    report.add_argument("--year", type=int, help="只看某一年度（--assessment 时必填：考评年度）")
+    report.add_argument(
+        "--assessment",
+        action="store_true",
+        help="年终考评：按站点设置 assessment 为各单位计分、排名，列出每一项得分，并汇总活动场次和人次",
+    )
     report.add_argument("--unit", help="只看某个单位（编号）")
     report.add_argument("--format", choices=["table", "json", "markdown", "csv"], default="table")
 
@@ -82,7 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_check(project: Project, today: dt.date, base: str | None) -> CheckResult:
     base_ref = detect_base_ref(base or project.settings.base_ref)
-    return check_repository(project.root, project.settings, today, base_ref)
+    return check_repository(
+        project.root, project.settings, today, base_ref, site=site_settings(project), site_url=_site_url(project)
+    )
+
+
+def _site_url(project: Project) -> str | None:
+    value = project.mkdocs.get("site_url")
+    return value if isinstance(value, str) and value else None
 
 
 def render_diagnostics(result: CheckResult, fmt: str) -> str:
@@ -110,7 +123,9 @@ def command_check(args: argparse.Namespace, project: Project, today: dt.date, ou
     if args.strict:
         project.settings.strict_quota = True
     base_ref = detect_base_ref(args.base or project.settings.base_ref)
-    result = check_repository(project.root, project.settings, today, base_ref)
+    result = check_repository(
+        project.root, project.settings, today, base_ref, site=site_settings(project), site_url=_site_url(project)
+    )
     terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     fmt = args.format or terminal
     if args.output:
@@ -180,15 +195,31 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return command_new(args, project, today, out)
     if args.command == "schema":
         return command_schema(args, project, out)
+    return command_report(args, project, today, out)
+
+
+def command_report(args: argparse.Namespace, project: Project, today: dt.date, out: TextIO) -> int:
+    if args.assessment:
+        if args.year is None:
+            out.write("错误：考评要指定年度，例如 honorroll report --assessment --year 2025\n")
+            return 2
+        if not project.settings.start_year <= args.year <= today.year:
+            out.write(f"错误：考评年度应在活动起始年度 {project.settings.start_year} 到今年 {today.year} 之间\n")
+            return 2
     result = run_check(project, today, None)
+    if args.unit and args.unit not in result.archive.units:
+        out.write(f"错误：没有编号为“{args.unit}”的单位\n")
+        return 2
+    if args.assessment:
+        assessment = assess(result.archive, result.activities, result.quotas, project.settings, args.year, today)
+        assessment.errors = content_errors(result.diagnostics)
+        out.write(render_assessment(assessment, args.format, project.settings, args.unit))
+        return 0
     rows = [
         r
         for r in result.quotas
         if (args.year is None or r.year == args.year) and (args.unit is None or r.unit == args.unit)
     ]
-    if args.unit and args.unit not in result.archive.units:
-        out.write(f"错误：没有编号为“{args.unit}”的单位\n")
-        return 2
     out.write(render_quota_report(rows, args.format, today))
     return 0
 

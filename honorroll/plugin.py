@@ -23,10 +23,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from . import output
+from .cache import resolve_cache_dir
 from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
+from .settings import load_project, site_settings
 from .site import search, stamp, urls
 from .site.generate import add_site_files, default_nav, write_stamped_pages
 from .site.pages import SiteContext
@@ -83,7 +86,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         except ValueError as exc:
             raise PluginError(str(exc)) from exc
         base_ref = detect_base_ref(self.config.base_ref)
-        result = check_repository(root, self.config, today, base_ref)
+        site = site_settings(load_project(config.config_file_path))
+        result = check_repository(root, self.config, today, base_ref, site=site, site_url=config.site_url)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         for diagnostic in result.diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_text())
@@ -114,9 +118,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def _stage_output(self, config: MkDocsConfig) -> None:
         """Build into a sibling folder and swap it in at the end, so a failed build never leaves half a site."""
         final = Path(config.site_dir)
-        final.parent.mkdir(parents=True, exist_ok=True)
         self.final_site_dir = final
-        self.staging_dir = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        self.staging_dir = output.stage(final)
         config.site_dir = str(self.staging_dir)
 
     def on_serve(
@@ -130,7 +133,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         return server
 
     def cache_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).resolve().parent / self.config.cache_dir
+        return resolve_cache_dir(Path(config.config_file_path).resolve().parent, self.config.cache_dir).path
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """``mkdocs serve`` wipes its folder before every rebuild; set the stamped story files
@@ -172,13 +175,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir
-        previous = final.with_name(f".{final.name}.previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        if final.exists():
-            final.rename(previous)
-        staging.rename(final)
+        previous = output.swap_in(staging, final)
         stamp.commit_manifest(self.cache_dir(config), final)
-        discard_in_background(previous, self.cache_dir(config))
+        if previous is not None:
+            discard_in_background(previous, self.cache_dir(config))
         config.site_dir = str(final)
         self.staging_dir = None
 

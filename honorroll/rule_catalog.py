@@ -30,6 +30,7 @@ _CALLS: dict[str, tuple[int | str, int]] = {
     "Diagnostic": (1, 5),
     "Issue": ("schema", 1),
     "YamlSyntaxError": ("yaml", 0),
+    "Violation": ("safety", 0),
 }
 # Helpers that build a message for a rule: every string they return or yield belongs to it.
 _HELPERS = {
@@ -37,6 +38,9 @@ _HELPERS = {
     "_privacy_message": "privacy",
     "_unknown_key_message": "schema",
     "_describe_yaml_error": "yaml",
+    "link_refusal": "safety",
+    "image_refusal": "safety",
+    "_activity_photo_problems": "photo",
 }
 _SKIP_FILES = {"rule_catalog.py", "newstory.py", "diagnostics.py"}
 
@@ -57,10 +61,10 @@ RULES: dict[str, tuple[str, str]] = {
     "encoding": ("文件编码", "用编辑器把文件另存为 UTF-8 编码（VS Code：右下角点编码 → 通过编码保存 → UTF-8）。"),
     "layout": (
         "目录结构",
-        "故事只能放在 stories/<年度>/ 下：单文件 <编号>.md，或文件夹 <编号>/index.md（照片放在同一文件夹）；单位只能是 units/ 下的 .yml 文件。",
+        "故事只能放在 stories/<年度>/ 下：单文件 <编号>.md，或文件夹 <编号>/index.md（照片放在同一文件夹）；单位只能是 units/ 下的 .yml 文件；活动放在 activities/<年度>/ 下，形式与故事相同。",
     ),
     "id": (
-        "故事和单位的编号",
+        "故事、活动和单位的编号",
         "编号只用小写英文字母、数字和连字符，并且在所有年度中唯一。新故事用 honorroll new 自动分配编号；不要给已有故事改名。",
     ),
     "unit": (
@@ -110,6 +114,16 @@ RULES: dict[str, tuple[str, str]] = {
     "quota": (
         "各单位每年的任务数",
         "年度未结束时是提醒（还差几个、还剩几天）；截止日已过仍不足数会报错：补发故事，或经年终考评确认后在单位文件的 shortfalls 下记录“年度: 原因”。已达标却记录了未完成的，删除那条记录。",
+    ),
+    "activity": (
+        "活动：日期与年度文件夹、线下 / 线上应填的字段、讲述的故事（须存在且已发布）",
+        "活动放在 activities/<活动日期的年份>/ 下，日期不晚于今天；线下活动填 place 和 audience，线上活动填 platform 和 views；"
+        "stories 只写已发布故事的编号，故事撤下后从活动中删除它的编号。",
+    ),
+    "link": (
+        "活动的链接：只能指向本站或站点设置中的官方网站",
+        "link 和活动正文中的网址只能是本站（site_url 之下）的页面，或 official_hosts 中列出的官方网站的 https 网址；"
+        "其他网站请删除链接，确需链接时请维护人员把该网站加入 official_hosts。",
     ),
     "settings": (
         "站点设置 mkdocs.yml（由维护人员负责）",

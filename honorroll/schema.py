@@ -148,6 +148,41 @@ def unit_schema() -> Spec:
     )
 
 
+ACTIVITY_MODE_LABELS = {"offline": "线下", "online": "线上"}
+
+
+def activity_schema(settings: HonorRollConfig) -> Spec:
+    """An activity that spread the stories: a talk, a performance, an online video …"""
+    kinds = {kind: f"{ACTIVITY_MODE_LABELS[mode]}活动" for kind, mode in settings.activity_kinds.items()}
+    return Spec(
+        "map",
+        "活动",
+        fields={
+            "title": _s("活动名称", required=True, max_length=60),
+            "kind": _s("活动形式", required=True, choices=kinds),
+            "date": _d("活动日期（线上为发布日期）", required=True),
+            "unit": _s("组织单位编号", required=True, pattern=ID_PATTERN, pattern_hint="单位编号"),
+            "stories": Spec(
+                "list",
+                "讲述的故事编号（至少一个，须为已发布的故事）",
+                required=True,
+                item=_s("故事编号", pattern=ID_PATTERN, pattern_hint="故事编号"),
+            ),
+            "place": _s("地点（线下活动必填）", max_length=60),
+            "platform": _s("发布平台（线上活动必填）", max_length=40),
+            "audience": Spec("int", "参与人次（线下活动必填）", minimum=0),
+            "views": Spec("int", "观看量（线上活动必填）", minimum=0),
+            "link": _s("链接（只能指向本站或站点设置中的官方网站，https）", max_length=300),
+            "summary": _s("一句话简介", max_length=settings.summary_max_chars),
+            "cover": Spec(
+                "map",
+                "封面照片",
+                fields={"src": _s("照片文件名", required=True), "alt": _s("替代文字（描述照片内容，必填）")},
+            ),
+        },
+    )
+
+
 def dotted(path: Path) -> str:
     out = ""
     for step in path:

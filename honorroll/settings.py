@@ -9,6 +9,7 @@ from typing import Any
 from mkdocs.utils.yaml import yaml_load
 
 from .config import HonorRollConfig
+from .rules.site_config import SiteSettings, from_mkdocs_yaml
 
 PLUGIN_NAME = "honorroll"
 
@@ -58,3 +59,8 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     if options is None:
         raise SettingsError(f"{config_file} 的 plugins 中没有 {PLUGIN_NAME}：请添加 `- {PLUGIN_NAME}`")
     return Project(path.parent, path, validated_settings(options, str(path)), mkdocs_config)
+
+
+def site_settings(project: Project) -> SiteSettings:
+    """What the site check needs from mkdocs.yml: asset URLs, theme font, extensions, docs_dir."""
+    return from_mkdocs_yaml(project.mkdocs, project.config_file.read_text(encoding="utf-8", errors="replace"))

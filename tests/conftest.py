@@ -123,6 +123,15 @@ def delete() -> object:
     return _DELETE
 
 
+@pytest.fixture(autouse=True)
+def tmp_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own user cache folder: caches never leak between tests or into the real home."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("HONORROLL_CACHE_DIR", raising=False)
+    return folder
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[ContentRepo]:
     yield ContentRepo(tmp_path)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 from honorroll.checker import check_repository
 from honorroll.settings import load_project
@@ -13,10 +14,10 @@ def _check(repo: ContentRepo, today: dt.date = dt.date(2024, 6, 28), workers: in
     return check_repository(repo.root, project.settings, today, workers=workers)
 
 
-def test_second_check_reuses_the_cache_and_gives_the_same_result(repo: ContentRepo) -> None:
+def test_second_check_reuses_the_cache_and_gives_the_same_result(repo: ContentRepo, tmp_cache: Path) -> None:
     repo.write_story(changes={"sumary": "x"})
     first = _check(repo)
-    assert (repo.root / ".cache" / "honorroll" / "stories.pickle").is_file()
+    assert any(tmp_cache.rglob("stories.json"))
     second = _check(repo)
     assert second.diagnostics == first.diagnostics
 

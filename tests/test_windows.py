@@ -162,7 +162,7 @@ def test_every_file_name_works_on_windows(default_mode: Outcome) -> None:
     sources = subprocess.run(
         ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split("\0")
-    for paths in ([p for p in sources if p], list(default_mode.site)):
+    for paths in (sorted({p for p in sources if p}), list(default_mode.site)):  # a merge lists a file per stage
         for path in paths:
             for part in path.split("/"):
                 assert not WINDOWS_RESERVED.match(part) and not WINDOWS_FORBIDDEN.search(part), path

@@ -17,6 +17,7 @@ from ..loader import body_images
 from ..model import Story
 from ..workdays import count_workdays
 from .context import CheckContext, at_field
+from .safety import check_safety
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -300,34 +301,6 @@ def check_privacy(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def _privacy_message(what: str) -> str:
     return f"公开内容中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）"
-
-
-_UNSAFE = [
-    (re.compile(r"<\s*script\b", re.I), "<script> 脚本"),
-    (re.compile(r"<\s*iframe\b", re.I), "<iframe> 内嵌网页"),
-    (re.compile(r"<\s*(?:object|embed)\b", re.I), "<object>/<embed> 内嵌对象"),
-    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "on...= 事件属性"),
-    (re.compile(r"(?:javascript|vbscript)\s*:", re.I), "javascript: 链接"),
-]
-
-
-_ANY_UNSAFE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _UNSAFE), re.I)
-
-
-def check_safety(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
-    body = story.body
-    if not _ANY_UNSAFE.search(body):
-        return
-    for offset, line in enumerate(body.splitlines()):
-        for pattern, what in _UNSAFE:
-            if pattern.search(line):
-                yield error(
-                    "safety",
-                    story.file,
-                    story.body_line + offset,
-                    "正文",
-                    f"正文中不允许出现 {what}：故事只能用 Markdown 文字、图片和普通链接，请删除这段代码",
-                )
 
 
 def check_honors(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:

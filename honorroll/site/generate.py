@@ -8,6 +8,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from ..cache import resolve_cache_dir
 from ..checker import CheckResult
 from ..config import HonorRollConfig
 from ..loader import body_images
@@ -43,14 +44,13 @@ def _title(path: Path) -> str:
 
 def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult) -> SiteContext:
     root = Path(config.config_file_path).resolve().parent
-    cache = Path(settings.cache_dir)
     site_url = config.site_url or f"http://{config.dev_addr.host}:{config.dev_addr.port}/"
     return SiteContext(
         result=result,
         settings=settings,
         site_url=site_url,
         site_name=config.site_name,
-        qr=QrCache(cache if cache.is_absolute() else root / cache),
+        qr=QrCache(resolve_cache_dir(root, settings.cache_dir).path),
     )
 
 
@@ -95,14 +95,13 @@ def write_stamped_pages(
     if not settings.stamp_story_pages:
         return
     root = Path(config.config_file_path).resolve().parent
-    cache = Path(settings.cache_dir)
     site_dir = Path(config.site_dir)
     rendered = stamp.stamp_story_pages(
         ctx,
         site_dir,
         list(config.markdown_extensions),
         dict(config.mdx_configs),
-        cache if cache.is_absolute() else root / cache,
+        resolve_cache_dir(root, settings.cache_dir).path,
         previous_site,
         target,
     )
