@@ -163,17 +163,33 @@ def loads(text: str) -> Any:
 
 
 def file_key(root: Path, file: str, is_bundle: bool) -> tuple[Any, ...]:
-    """Stat-based identity of a story: its Markdown file and, for a folder story, every file beside it."""
+    """Stat-based identity of a story: its Markdown file and, for a folder story, every entry below
+    the folder at any depth (photos may sit in sub-folders). Nothing is followed through a link:
+    a link is part of the key as a link, so adding, removing or retargeting one is a change.
+    """
     path = os.path.join(root, file)
-    stat = os.stat(path)
+    stat = os.lstat(path)
     key: list[Any] = [stat.st_mtime_ns, stat.st_size]
     if is_bundle:
-        with os.scandir(os.path.dirname(path)) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.name != "index.md" and entry.is_file():
-                    entry_stat = entry.stat()
-                    key.append((entry.name, entry_stat.st_mtime_ns, entry_stat.st_size))
+        folder = os.path.dirname(path)
+        key.extend(_folder_entries(folder, ""))
     return tuple(key)
+
+
+def _folder_entries(folder: str, prefix: str) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = prefix + entry.name
+            if name == "index.md":
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                found.append((name, "dir"))
+                found.extend(_folder_entries(entry.path, name + "/"))
+            else:
+                info = entry.stat(follow_symlinks=False)
+                found.append((name, info.st_mode, info.st_mtime_ns, info.st_size))
+    return found
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -53,7 +53,7 @@ class CheckResult:
 
 def check_one_story(source: StorySource, schema: Spec, ctx: CheckContext) -> StoryResult:
     """Reads and checks one story; its texts are dropped from the result and read again only when needed."""
-    story, diagnostics = read_story(ctx.root, source, schema)
+    story, diagnostics = read_story(ctx.root, source, schema, ctx.settings.max_story_bytes)
     if story is None:
         return None, diagnostics
     diagnostics += check_story(story, ctx)

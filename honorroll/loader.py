@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,15 +35,59 @@ class Scan:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+DEFAULT_MAX_STORY_BYTES = 1024 * 1024
+
+
+def _link_error(rel: str) -> Diagnostic:
+    return error(
+        "file",
+        rel,
+        1,
+        "",
+        f"“{rel}”是符号链接（快捷方式）：为安全起见，构建从不跟随链接，请换成真实的文件或文件夹",
+    )
+
+
+def _links_below(folder: str, rel: str) -> Iterator[Diagnostic]:
+    """Every link anywhere inside a story folder, hidden ones too; links are reported, never entered."""
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_symlink():
+                yield _link_error(f"{rel}/{entry.name}")
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _links_below(entry.path, f"{rel}/{entry.name}")
+
+
+def _read_limited(path: Path, limit: int) -> bytes | int:
+    """The file's bytes, or its size when it is over ``limit``: never more than ``limit`` + 1 bytes read,
+    never through a link (the scan reported those), never a device or a pipe."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return info.st_size
+        data = handle.read(limit + 1)
+    return len(data) if len(data) > limit else data
+
+
 def scan_stories(root: Path, stories_dir: str) -> Scan:
-    """Finds story files by the layout rule; anything out of place is reported, not guessed at."""
+    """Finds story files by the layout rule; anything out of place is reported, not guessed at.
+
+    Nothing is followed through a symbolic link: links anywhere below are reported instead.
+    """
     scan = Scan()
     base = root / stories_dir
+    if base.is_symlink():
+        scan.diagnostics.append(_link_error(stories_dir))
+        return scan
     if not base.is_dir():
         scan.diagnostics.append(error("layout", stories_dir, 1, "", f"找不到故事目录“{stories_dir}/”，请创建它"))
         return scan
     for year_entry in sorted(os.scandir(base), key=lambda e: e.name):
         rel_year = f"{stories_dir}/{year_entry.name}"
+        if year_entry.is_symlink():
+            scan.diagnostics.append(_link_error(rel_year))
+            continue
         if year_entry.name in IGNORED_NAMES or year_entry.name.startswith("."):
             continue
         if not year_entry.is_dir() or not YEAR_DIR.match(year_entry.name):
@@ -57,17 +103,24 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
             continue
         year = int(year_entry.name)
         for entry in sorted(os.scandir(year_entry.path), key=lambda e: e.name):
+            rel = f"{rel_year}/{entry.name}"
+            if entry.is_symlink():
+                scan.diagnostics.append(_link_error(rel))
+                continue
             if entry.name in IGNORED_NAMES or entry.name.startswith("."):
                 continue
-            rel = f"{rel_year}/{entry.name}"
-            if entry.is_dir():
-                if not os.path.isfile(os.path.join(entry.path, STORY_INDEX)):
+            if entry.is_dir(follow_symlinks=False):
+                links = list(_links_below(entry.path, rel))
+                scan.diagnostics += links
+                if any(d.file == f"{rel}/{STORY_INDEX}" for d in links):
+                    continue
+                if not os.path.isfile(os.path.join(entry.path, STORY_INDEX)):  # a link there was reported above
                     scan.diagnostics.append(
                         error("layout", rel, 1, "", f"故事文件夹中缺少 {STORY_INDEX}：正文请写在 {rel}/{STORY_INDEX}")
                     )
                     continue
                 story_id, is_bundle, file = entry.name, True, f"{rel}/{STORY_INDEX}"
-            elif entry.name.endswith(".md"):
+            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
                 story_id, is_bundle, file = entry.name[:-3], False, rel
             else:
                 scan.diagnostics.append(
@@ -100,11 +153,30 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 _HTML_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.I)
 
 
-def read_story(root: Path, source: StorySource, schema: Spec) -> tuple[Story | None, list[Diagnostic]]:
+def read_story(
+    root: Path, source: StorySource, schema: Spec, max_bytes: int = DEFAULT_MAX_STORY_BYTES
+) -> tuple[Story | None, list[Diagnostic]]:
     """Parses one story file and checks its front matter against the schema."""
     file = source.file
     try:
-        text = (root / file).read_text(encoding="utf-8-sig")
+        raw = _read_limited(root / file, max_bytes)
+    except OSError:
+        return None, [
+            error("file", file, 1, "", "故事文件无法读取（可能是链接，或正在被移动）：请换成普通文件后重新检查")
+        ]
+    if isinstance(raw, int):
+        return None, [
+            error(
+                "file",
+                file,
+                1,
+                "",
+                f"故事文件有 {raw / 1024:.0f} KB，超过上限 {max_bytes / 1024:.0f} KB，没有读取："
+                "请检查是否误粘贴了大段内容或图片数据；照片请作为文件放在故事文件夹中",
+            )
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [error("encoding", file, 1, "", "文件不是 UTF-8 编码：请在编辑器中另存为 UTF-8")]
     front, body, body_line = yamlio.split_front_matter(text)
@@ -188,8 +260,13 @@ def load_units(root: Path, units_dir: str) -> tuple[dict[str, Unit], list[Diagno
         return units, [
             error("layout", units_dir, 1, "", f"找不到单位目录“{units_dir}/”，请创建它并为每个单位写一个 .yml 文件")
         ]
+    if base.is_symlink():
+        return units, [_link_error(units_dir)]
     spec = unit_schema()
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        if entry.is_symlink():
+            diagnostics.append(_link_error(f"{units_dir}/{entry.name}"))
+            continue
         if entry.name in IGNORED_NAMES or entry.name.startswith("."):
             continue
         file = f"{units_dir}/{entry.name}"

@@ -30,11 +30,13 @@ _CALLS: dict[str, tuple[int | str, int]] = {
     "Diagnostic": (1, 5),
     "Issue": ("schema", 1),
     "YamlSyntaxError": ("yaml", 0),
+    "PhotoError": ("photo", 0),
     "Violation": ("safety", 0),
 }
 # Helpers that build a message for a rule: every string they return or yield belongs to it.
 _HELPERS = {
     "_photo_problems": "photo",
+    "photo_file_problems": "photo",
     "_privacy_message": "privacy",
     "_unknown_key_message": "schema",
     "_describe_yaml_error": "yaml",
@@ -62,6 +64,10 @@ RULES: dict[str, tuple[str, str]] = {
     "layout": (
         "目录结构",
         "故事只能放在 stories/<年度>/ 下：单文件 <编号>.md，或文件夹 <编号>/index.md（照片放在同一文件夹）；单位只能是 units/ 下的 .yml 文件；活动放在 activities/<年度>/ 下，形式与故事相同。",
+    ),
+    "file": (
+        "文件本身：故事和单位目录中不能有符号链接；故事文件不能过大",
+        "把链接（快捷方式）换成真实的文件或文件夹（git rm 链接，再放入文件本身）。故事文件过大多半是误粘贴了图片数据或整篇网页：删掉多余内容，照片作为文件放在故事文件夹中。",
     ),
     "id": (
         "故事、活动和单位的编号",
@@ -92,8 +98,8 @@ RULES: dict[str, tuple[str, str]] = {
         "published 要有 published_on；notice 不能有 published_on；withdrawn 要有 withdrawn.on 和 withdrawn.reason。公示期满的故事，无异议就发布，有问题就撤下。",
     ),
     "photo": (
-        "照片：位置、格式、大小、替代文字",
-        "照片放在故事自己的文件夹（<编号>/index.md 旁边），只写文件名；用 JPEG、PNG 或 WebP，不超过 5 MB；每张照片都写替代文字。单文件故事要带照片，先改成文件夹形式（见“照片”一节）。",
+        "照片：位置、格式、大小、像素数、能否完整解码、替代文字",
+        "照片放在故事自己的文件夹（<编号>/index.md 旁边，也可以放在其中的子文件夹），写相对路径；用 JPEG、PNG 或 WebP 静态照片，默认不超过 5 MB、4000 万像素；文件损坏或不完整时从原始照片重新导出；每张照片都写替代文字。单文件故事要带照片，先改成文件夹形式（见“照片”一节）。",
     ),
     "privacy": (
         "隐私：公开内容中不得出现居民身份证号码和手机号码",

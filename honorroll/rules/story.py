@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 
+from .. import media
 from ..diagnostics import Diagnostic, Severity, error
 from ..loader import body_images
 from ..model import Story
@@ -183,12 +184,8 @@ def check_status(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
         )
 
 
-PHOTO_SIGNATURES: dict[str, Callable[[bytes], bool]] = {
-    "JPEG": lambda head: head.startswith(b"\xff\xd8\xff"),
-    "PNG": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
-    "WebP": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
-}
-PHOTO_EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WebP"}
+PHOTO_EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+_FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 
 
 def check_photos(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -210,6 +207,7 @@ def check_photos(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def _photo_problems(story: Story, ctx: CheckContext, src: str) -> Iterator[str]:
+    """Where the photo is, then what it is: read without following links, decoded by content within limits."""
     lowered = src.lower()
     if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith("//"):
         yield f"照片“{src}”是网址：站点不加载外部资源，请把照片文件放进故事文件夹，并写文件名"
@@ -221,30 +219,28 @@ def _photo_problems(story: Story, ctx: CheckContext, src: str) -> Iterator[str]:
         stem = story.file.rsplit("/", 1)[-1][:-3]
         yield f"只有文件夹形式的故事才能带照片：请把 {story.file} 改为 {story.folder}/{stem}/index.md，照片放在同一文件夹"
         return
-    folder = ctx.root / story.folder
-    path = folder / src
-    kind = PHOTO_EXTENSIONS.get(os.path.splitext(lowered)[1])
+    yield from photo_file_problems(ctx, story.folder, src)
+
+
+def photo_file_problems(ctx: CheckContext, folder: str, src: str) -> Iterator[str]:
+    """What the photo file is: read without following links, decoded by content within the limits.
+
+    ``folder`` is the story's (or activity's) folder relative to the content root; ``src`` is
+    a relative path inside it that already passed the location checks.
+    """
+    kind = PHOTO_EXTENSIONS.get(os.path.splitext(src.lower())[1])
     if kind is None:
         yield f"照片“{src}”的格式不受支持：只能用 JPEG（.jpg）、PNG（.png）或 WebP（.webp）"
         return
+    limits = media.Limits(ctx.settings.max_photo_bytes, ctx.settings.max_photo_pixels)
     try:
-        real = path.resolve(strict=True)
-    except (FileNotFoundError, OSError):
-        yield f"找不到照片“{src}”：请把文件放在 {story.folder}/ 中，并核对文件名（区分大小写）"
+        data = media.read_untrusted(ctx.root / folder, src, limits.max_bytes, src, f"{folder}/")
+        info = media.inspect_photo(data, limits, src)
+    except media.PhotoError as problem:
+        yield str(problem)
         return
-    if not real.is_relative_to(folder.resolve()) or not real.is_file():
-        yield f"照片“{src}”不在故事文件夹内：请把真实文件（不是链接）放进 {story.folder}/"
-        return
-    size = real.stat().st_size
-    if size > ctx.settings.max_photo_bytes:
-        limit = ctx.settings.max_photo_bytes / 1024 / 1024
-        yield f"照片“{src}”有 {size / 1024 / 1024:.1f} MB，超过 {limit:g} MB：请压缩或缩小后再提交"
-    with real.open("rb") as handle:
-        head = handle.read(16)
-    if not PHOTO_SIGNATURES[kind](head):
-        actual = next((name for name, test in PHOTO_SIGNATURES.items() if test(head)), None)
-        what = f"实际是 {actual} 格式，请把扩展名改对" if actual else "文件内容不是 JPEG、PNG 或 WebP 图片，请重新导出"
-        yield f"照片“{src}”的扩展名是 {kind}，但{what}"
+    if info.format != kind:
+        yield f"照片“{src}”的扩展名是 {_FORMAT_NAMES[kind]}，但实际是 {_FORMAT_NAMES[info.format]} 格式，请把扩展名改对"
 
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
