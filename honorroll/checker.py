@@ -22,6 +22,7 @@ from .quota import QuotaRow, quota_rows
 from .rules.activities import check_activities
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
+from .rules.privacy import check_unit_privacy
 from .rules.site_config import SiteSettings, check_site
 from .rules.story import check_story
 from .schema import Spec, story_schema
@@ -181,6 +182,7 @@ def _check_repository(
             archive.stories.append(story)
     diagnostics += check_unique_ids(archive)
     diagnostics += check_units(archive)
+    diagnostics += check_unit_privacy(archive)
     diagnostics += check_story_units(archive, ctx)
     rows = quota_rows(archive, settings, today)
     diagnostics += check_quotas(archive, rows, ctx)

@@ -30,6 +30,7 @@ _CALLS: dict[str, tuple[int | str, int]] = {
     "Diagnostic": (1, 5),
     "Issue": ("schema", 1),
     "YamlSyntaxError": ("yaml", 0),
+    "TextDecodeError": ("encoding", 0),
     "PhotoError": ("photo", 0),
     "Violation": ("safety", 0),
 }
@@ -37,9 +38,14 @@ _CALLS: dict[str, tuple[int | str, int]] = {
 _HELPERS = {
     "_photo_problems": "photo",
     "photo_file_problems": "photo",
-    "_privacy_message": "privacy",
+    "privacy_message": "privacy",
+    "_file_name_message": "privacy",
     "_unknown_key_message": "schema",
-    "_describe_yaml_error": "yaml",
+    "_duplicate_message": "schema",
+    "_yaml_hint": "yaml",
+    "_indent_message": "yaml",
+    "_invisible_message": "yaml",
+    "_full_width_colon_message": "yaml",
     "link_refusal": "safety",
     "image_refusal": "safety",
     "_activity_photo_problems": "photo",
@@ -86,8 +92,10 @@ RULES: dict[str, tuple[str, str]] = {
         "先核实审查结论。如确有其事，把 status 改为 withdrawn，并填写 withdrawn.on（撤下日期）和 withdrawn.reason（原因，不公开）；不要删除文件。",
     ),
     "process": (
-        "程序顺序：群众评选 ≤ 单位推荐 ≤ 组织审定 ≤ 公示开始 ≤ 公示结束 < 发布；资格审查不晚于审定；不能预先发布或撤下",
-        "对照纸质材料核对日期。发布日期必须晚于公示结束日、且不晚于今天：到了发布当天再改 status 和 published_on。",
+        "程序顺序：群众评选 ≤ 单位推荐 ≤ 组织审定 ≤ 公示开始 ≤ 公示结束 < 发布；资格审查不晚于审定；不能预先发布或撤下；"
+        "日期在合理范围内（活动开始的前一年至一年以后）",
+        "对照纸质材料核对日期。发布日期必须晚于公示结束日、且不晚于今天：到了发布当天再改 status 和 published_on。"
+        "“不在合理范围内”多半是年份写错了（如 0224、2204）。",
     ),
     "notice-length": (
         "公示期不少于规定的工作日数（按国家法定节假日和调休计算）",
@@ -102,8 +110,15 @@ RULES: dict[str, tuple[str, str]] = {
         "照片放在故事自己的文件夹（<编号>/index.md 旁边，也可以放在其中的子文件夹），写相对路径；用 JPEG、PNG 或 WebP 静态照片，默认不超过 5 MB、4000 万像素；文件损坏或不完整时从原始照片重新导出；每张照片都写替代文字。单文件故事要带照片，先改成文件夹形式（见“照片”一节）。",
     ),
     "privacy": (
-        "隐私：公开内容中不得出现居民身份证号码和手机号码",
-        "删除号码，或改写成“138****0000”这样的形式。如确属误报（例如一串编号被当成了手机号），请联系维护人员。",
+        "隐私：公开的字段、正文、单位信息和文件名中不得出现居民身份证号码和手机号码（全角数字、空格、短横线隔开的也算）",
+        "删除号码，或改写成“138****0000”（手机号）、“3501**********1234”（身份证号）这样的形式；文件名中有号码的，给文件改名。"
+        "“校验位不符”是警告：多半是把真实身份证号输错了一位，同样要删除。金额（如 12,345,678.00 元）和发票号不算。"
+        "如确属误报，请联系维护人员。",
+    ),
+    "minor": (
+        "未成年人：带照片公开须记录监护人同意日期",
+        "subject.minor 为 true 的故事有照片时，取得监护人书面同意后在 subject 下填写 guardian_consent_on（同意日期，"
+        "不晚于发布日期）；未取得同意就删除全部照片。",
     ),
     "safety": (
         "安全：正文中不得有脚本、内嵌网页等代码",

@@ -10,13 +10,14 @@ from urllib.parse import SplitResult, urlsplit
 from .. import yamlio
 from ..activities import Activity
 from ..diagnostics import Diagnostic, Severity, error
-from ..loader import _HTML_ALT, _HTML_IMAGE, _MD_IMAGE  # the one image syntax reader, shared with stories
+from ..loader import images_in  # the one image syntax reader, shared with stories
 from ..model import Archive, Story
 from ..schema import ACTIVITY_MODE_LABELS
 from .archive import _suggest  # the same “是否想写” hint as for stories
 from .context import CheckContext
+from .privacy import kinds_in, privacy_message, text_privacy
 from .safety import body_diagnostics
-from .story import find_private_numbers, photo_file_problems
+from .story import photo_file_problems
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -246,12 +247,7 @@ def activity_images(activity: Activity) -> list[tuple[str, str | None, int, str]
     found: list[tuple[str, str | None, int, str]] = []
     if activity.cover is not None:
         found.append((activity.cover.src, activity.cover.alt, activity.cover.line, "cover"))
-    for offset, line in enumerate(activity.body.splitlines()):
-        where = activity.body_line + offset
-        found += [(m.group(2), m.group(1).strip() or None, where, "正文") for m in _MD_IMAGE.finditer(line)]
-        for match in _HTML_IMAGE.finditer(line):
-            alt = _HTML_ALT.search(match.group(0) + line[match.end() :])
-            found.append((match.group(1), (alt.group(1).strip() or None) if alt else None, where, "正文"))
+    found += [(src, alt, line, "正文") for src, alt, line in images_in(activity.body, activity.body_line)]
     return found
 
 
@@ -293,23 +289,10 @@ def check_activity_privacy(activity: Activity, ctx: CheckContext) -> Iterator[Di
         (("cover", "alt"), activity.cover.alt if activity.cover else None),
     ]
     for path, text in fields:
-        for _offset, what in find_private_numbers(text or ""):
-            yield at_field(
-                E,
-                "privacy",
-                activity,
-                path,
-                f"活动的公开内容中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）",
-            )
-    body = activity.body
-    for offset, what in sorted(find_private_numbers(body)):
-        yield error(
-            "privacy",
-            activity.file,
-            activity.body_line + body.count("\n", 0, offset),
-            "正文",
-            f"活动的公开内容中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）",
-        )
+        for kind in kinds_in(text):
+            severity = W if kind == "id-typo" else E
+            yield at_field(severity, "privacy", activity, path, privacy_message(kind, "活动的公开内容中"))
+    yield from text_privacy(activity.file, activity.body, activity.body_line, "正文", "活动的公开内容中")
 
 
 def check_activity_safety(activity: Activity, ctx: CheckContext) -> Iterator[Diagnostic]:
