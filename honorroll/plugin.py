@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from . import output
 from .cache import resolve_cache_dir
 from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
@@ -117,9 +118,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def _stage_output(self, config: MkDocsConfig) -> None:
         """Build into a sibling folder and swap it in at the end, so a failed build never leaves half a site."""
         final = Path(config.site_dir)
-        final.parent.mkdir(parents=True, exist_ok=True)
         self.final_site_dir = final
-        self.staging_dir = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        self.staging_dir = output.stage(final)
         config.site_dir = str(self.staging_dir)
 
     def on_serve(
@@ -175,13 +175,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir
-        previous = final.with_name(f".{final.name}.previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        if final.exists():
-            final.rename(previous)
-        staging.rename(final)
+        previous = output.swap_in(staging, final)
         stamp.commit_manifest(self.cache_dir(config), final)
-        discard_in_background(previous, self.cache_dir(config))
+        if previous is not None:
+            discard_in_background(previous, self.cache_dir(config))
         config.site_dir = str(final)
         self.staging_dir = None
 
