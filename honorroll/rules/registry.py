@@ -89,7 +89,8 @@ RULES: dict[str, tuple[str, str]] = {
         "其他网站请删除链接，确需链接时请维护人员把该网站加入 official_hosts。",
     ),
     "settings": (
-        "站点设置 mkdocs.yml（由维护人员负责）",
-        "按提示改正 mkdocs.yml 中 plugins → honorroll 下的设置；编辑一般不需要改这个文件。",
+        "站点设置 mkdocs.yml（由维护人员负责），包括 site_url 不能还是示例网址",
+        "按提示改正 mkdocs.yml 中 plugins → honorroll 下的设置；site_url 写本站正式发布的完整网址（二维码和短链接都用它）。"
+        "编辑一般不需要改这个文件。",
     ),
 }
