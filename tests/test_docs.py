@@ -22,9 +22,8 @@ def _rule_catalog() -> ModuleType:
 
 
 rule_catalog = _rule_catalog()
-GUIDE, catalog, render_table, rule_ids = (
-    rule_catalog.GUIDE, rule_catalog.catalog, rule_catalog.render_table, rule_catalog.rule_ids
-)
+GUIDE = rule_catalog.GUIDE
+catalog, render_table, rule_ids = rule_catalog.catalog, rule_catalog.render_table, rule_catalog.rule_ids
 
 EXPECTED_RULES = {
     "schema", "yaml", "front-matter", "layout", "encoding", "id", "unit", "year", "eligibility", "process",
