@@ -17,7 +17,7 @@ from typing import Any
 from . import yamlio
 from .config import HonorRollConfig
 from .diagnostics import Diagnostic, error
-from .loader import duplicate_top_level_keys, issue_to_diagnostic
+from .loader import issue_to_diagnostic, read_text, read_yaml
 from .model import Photo
 from .schema import ID_PATTERN, Spec, activity_schema, validate
 
@@ -155,10 +155,9 @@ def read_activity(
 ) -> tuple[Activity | None, list[Diagnostic]]:
     """Parses one activity file and checks its front matter against the schema."""
     file = source.file
-    try:
-        text = (root / file).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [error("encoding", file, 1, "", "文件不是 UTF-8 编码：请在编辑器中另存为 UTF-8")]
+    text, problems = read_text(root, file, what="活动文件")
+    if text is None:
+        return None, problems
     front, body, body_line = yamlio.split_front_matter(text)
     if front is None:
         return None, [
@@ -170,13 +169,11 @@ def read_activity(
                 "活动文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束",
             )
         ]
-    try:
-        data = yamlio.load(front)
-    except yamlio.YamlSyntaxError as exc:
-        return None, [error("yaml", file, 1 + exc.line, "", str(exc))]
-    clean, issues = validate({} if data is None else data, schema)
-    diagnostics = [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
-    diagnostics += duplicate_top_level_keys(front, file, 2)
+    data, diagnostics = read_yaml(front, file, 2)
+    if data is None:
+        return None, diagnostics
+    clean, issues = validate(data, schema)
+    diagnostics += [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
     activity = Activity(source.id, source.year, file, source.is_bundle, front, body, body_line)
     if isinstance(clean, dict):
         cover_line = yamlio.line_of(front, ("cover",), 2) if "cover" in clean else 0

@@ -6,7 +6,6 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +16,13 @@ from .config import HonorRollConfig
 from .diagnostics import Diagnostic, sort_key, warning
 from .loader import StorySource, load_units, read_story, scan_stories
 from .model import Archive
+from .parallel import process_pool
 from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
 from .rules.activities import check_activities
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
+from .rules.privacy import check_unit_privacy
 from .rules.site_config import SiteSettings, check_site
 from .rules.story import check_story
 from .schema import Spec, story_schema
@@ -53,7 +54,7 @@ class CheckResult:
 
 def check_one_story(source: StorySource, schema: Spec, ctx: CheckContext) -> StoryResult:
     """Reads and checks one story; its texts are dropped from the result and read again only when needed."""
-    story, diagnostics = read_story(ctx.root, source, schema)
+    story, diagnostics = read_story(ctx.root, source, schema, ctx.settings.max_story_bytes)
     if story is None:
         return None, diagnostics
     diagnostics += check_story(story, ctx)
@@ -68,6 +69,22 @@ def _check_batch(
     return [check_one_story(source, schema, ctx) for source in sources]
 
 
+_worker: tuple[Spec, CheckContext] | None = None
+"""A pool worker's schema and rule context, made once by :func:`_start_worker`."""
+
+
+def _start_worker(root: Path, settings: HonorRollConfig, today: dt.date) -> None:
+    # Inputs arrive as pickled arguments, not inherited globals, so this works under spawn (Windows) too.
+    global _worker
+    _worker = (story_schema(settings), CheckContext(root, settings, today))
+
+
+def _worker_batch(sources: list[StorySource]) -> list[StoryResult]:
+    assert _worker is not None, "worker started without _start_worker"
+    schema, ctx = _worker
+    return [check_one_story(source, schema, ctx) for source in sources]
+
+
 def _check_stories(
     root: Path, sources: list[StorySource], settings: HonorRollConfig, today: dt.date, workers: int
 ) -> list[StoryResult]:
@@ -75,9 +92,8 @@ def _check_stories(
         return _check_batch(root, sources, settings, today)
     size = -(-len(sources) // (workers * 4))
     batches = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_check_batch, root, batch, settings, today) for batch in batches]
-        return [result for future in futures for result in future.result()]
+    with process_pool(workers, _start_worker, (root, settings, today)) as pool:
+        return [result for batch in pool.map(_worker_batch, batches) for result in batch]
 
 
 @contextmanager
@@ -166,6 +182,7 @@ def _check_repository(
             archive.stories.append(story)
     diagnostics += check_unique_ids(archive)
     diagnostics += check_units(archive)
+    diagnostics += check_unit_privacy(archive)
     diagnostics += check_story_units(archive, ctx)
     rows = quota_rows(archive, settings, today)
     diagnostics += check_quotas(archive, rows, ctx)

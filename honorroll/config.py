@@ -112,6 +112,19 @@ class NonEmptyStrings(c.ListOfItems[str]):
         return items
 
 
+class HexColor(c.Type[str]):
+    """A colour written as ``#rrggbb``."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value).strip()
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", text):
+            raise base.ValidationError(f"颜色应写成 #rrggbb（如 #9e1b1b），实际为 {text!r}")
+        return text.lower()
+
+
 class ActivityKinds(c.DictOfItems[str]):
     """Activity kind (what editors write) → ``offline`` or ``online``."""
 
@@ -236,6 +249,18 @@ class HonorRollConfig(base.Config):
     honor_titles = NonEmptyStrings(DEFAULT_HONOR_TITLES)
     honor_levels = c.DictOfItems(c.Type(str), default=dict(DEFAULT_HONOR_LEVELS))
     max_photo_bytes = c.Type(int, default=5 * 1024 * 1024)
+    max_photo_pixels = c.Type(int, default=40_000_000)
+    """Largest photo in pixels (width × height); a bigger one is refused from its header, before decoding."""
+    max_story_bytes = c.Type(int, default=1024 * 1024)
+    """Largest story Markdown file; a bigger one is refused without being read."""
+    share_font = c.Optional(c.Type(str))
+    """CJK font for drawn share cards (path, relative to mkdocs.yml); default: Noto Sans CJK SC Bold via fontconfig."""
+    share_emblem = c.Optional(c.Type(str))
+    """Emblem drawn on share cards: a PNG or JPEG, ideally square with a transparent background (path, relative to mkdocs.yml)."""
+    share_background = HexColor("#9e1b1b")
+    share_foreground = HexColor("#ffffff")
+    share_accent = HexColor("#f6c85f")
+    """Colour of the honoree's name and the rule line on share cards."""
     summary_max_chars = c.Type(int, default=120)
     today = IsoDate()
     """Fixes "today" for reproducible builds; the ``HONORROLL_TODAY`` variable wins."""
@@ -268,6 +293,11 @@ class HonorRollConfig(base.Config):
                 )
             if self.min_notice_days < 1:
                 failed.append(("min_notice_days", base.ValidationError("公示期至少 1 个工作日")))
+            if self.max_photo_pixels < 1_000_000:
+                failed.append(("max_photo_pixels", base.ValidationError("至少 1000000（一百万像素）")))
+            if self.max_story_bytes < 64 * 1024:
+                failed.append(("max_story_bytes", base.ValidationError("至少 65536（64 KB）")))
+
             unknown_levels = set(self.assessment.honor) - set(self.honor_levels)
             if unknown_levels:
                 failed.append(

@@ -76,7 +76,11 @@ def csv_cell(value: object) -> str:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return _num(value)
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in _FORMULA_START else text
+
+
+# Full-width signs too: some spreadsheets normalise them before deciding what a cell is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def csv_document(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -18,6 +18,9 @@ from .config import HonorRollConfig
 Path = tuple[str | int, ...]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Never legitimate in a field: C0/C1 control characters (Tab and line feed aside) and the bidi
+overrides and isolates that reorder what a reader or a terminal shows ("Trojan Source")."""
 
 STATUS_LABELS = {"notice": "公示中", "published": "已发布", "withdrawn": "已撤下"}
 SUBJECT_TYPE_LABELS = {"individual": "个人", "collective": "集体"}
@@ -83,6 +86,8 @@ def story_schema(settings: HonorRollConfig) -> Spec:
                     "type": _s("主体类型", required=True, choices=SUBJECT_TYPE_LABELS),
                     "name": _s("姓名或集体名称", required=True, max_length=40),
                     "position": _s("岗位", max_length=40),
+                    "minor": Spec("bool", "是否未成年人（true 时，带照片公开须填写监护人同意日期）"),
+                    "guardian_consent_on": _d("监护人书面同意公开的日期（未成年人带照片公开时必填）"),
                 },
             ),
             "unit": _s("所属单位编号", required=True, pattern=ID_PATTERN, pattern_hint="单位编号"),
@@ -283,6 +288,16 @@ def _check_str(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if not text:
         if spec.required:
             issues.append(Issue(path, f"必填字段“{_name(path)}”（{spec.label}）没有填写内容"))
+        return None
+    hidden = FORBIDDEN_CHARACTERS.search(text)
+    if hidden is not None:
+        issues.append(
+            Issue(
+                path,
+                f"“{_name(path)}”（{spec.label}）第 {hidden.start() + 1} 个字是不可见的控制字符 U+{ord(hidden.group()):04X}："
+                "它会打乱文字的显示方向或伪造输出，请删除它（通常是从网页或文档复制时带进来的）",
+            )
+        )
         return None
     if spec.choices is not None and text not in spec.choices:
         options = "、".join(f"{k}（{v}）" if k != v else k for k, v in spec.choices.items())

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
 from .. import yamlio
 from ..activities import Activity
 from ..diagnostics import Diagnostic, Severity, error
-from ..loader import _HTML_ALT, _HTML_IMAGE, _MD_IMAGE  # the one image syntax reader, shared with stories
+from ..loader import images_in  # the one image syntax reader, shared with stories
 from ..model import Archive, Story
 from ..schema import ACTIVITY_MODE_LABELS
 from .archive import _suggest  # the same “是否想写” hint as for stories
 from .context import CheckContext
+from .privacy import kinds_in, privacy_message, text_privacy
 from .safety import body_diagnostics
-from .story import PHOTO_EXTENSIONS, PHOTO_SIGNATURES, find_private_numbers
+from .story import photo_file_problems
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -248,12 +247,7 @@ def activity_images(activity: Activity) -> list[tuple[str, str | None, int, str]
     found: list[tuple[str, str | None, int, str]] = []
     if activity.cover is not None:
         found.append((activity.cover.src, activity.cover.alt, activity.cover.line, "cover"))
-    for offset, line in enumerate(activity.body.splitlines()):
-        where = activity.body_line + offset
-        found += [(m.group(2), m.group(1).strip() or None, where, "正文") for m in _MD_IMAGE.finditer(line)]
-        for match in _HTML_IMAGE.finditer(line):
-            alt = _HTML_ALT.search(match.group(0) + line[match.end() :])
-            found.append((match.group(1), (alt.group(1).strip() or None) if alt else None, where, "正文"))
+    found += [(src, alt, line, "正文") for src, alt, line in images_in(activity.body, activity.body_line)]
     return found
 
 
@@ -267,11 +261,11 @@ def check_activity_photos(activity: Activity, ctx: CheckContext) -> Iterator[Dia
                 "cover.alt" if where == "cover" else where,
                 f"照片“{src}”缺少替代文字（alt）：请用一句话描述照片内容，读屏软件会读给视障读者听",
             )
-        for message in _activity_photo_problems(activity, ctx.root, ctx.settings.max_photo_bytes, src):
+        for message in _activity_photo_problems(activity, ctx, src):
             yield error("photo", activity.file, line, "cover.src" if where == "cover" else where, message)
 
 
-def _activity_photo_problems(activity: Activity, root: Path, max_bytes: int, src: str) -> Iterator[str]:
+def _activity_photo_problems(activity: Activity, ctx: CheckContext, src: str) -> Iterator[str]:
     lowered = src.lower()
     if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith("//"):
         yield f"照片“{src}”是网址：站点不加载外部资源，请把照片文件放进活动文件夹，并写文件名"
@@ -282,26 +276,7 @@ def _activity_photo_problems(activity: Activity, root: Path, max_bytes: int, src
     if not activity.is_bundle:
         yield f"只有文件夹形式的活动才能带照片：请把 {activity.file} 改为 {activity.file[:-3]}/index.md，照片放在同一文件夹"
         return
-    kind = PHOTO_EXTENSIONS.get(os.path.splitext(lowered)[1])
-    if kind is None:
-        yield f"照片“{src}”的格式不受支持：只能用 JPEG（.jpg）、PNG（.png）或 WebP（.webp）"
-        return
-    folder = (root / activity.folder).resolve()
-    try:
-        real = (folder / src).resolve(strict=True)
-    except OSError:
-        yield f"找不到照片“{src}”：请把文件放在 {activity.folder}/ 中，并核对文件名（区分大小写）"
-        return
-    if not real.is_relative_to(folder) or not real.is_file():
-        yield f"照片“{src}”不在活动文件夹内：请把真实文件（不是链接）放进 {activity.folder}/"
-        return
-    size = real.stat().st_size
-    if size > max_bytes:
-        yield f"照片“{src}”有 {size / 1024 / 1024:.1f} MB，超过 {max_bytes / 1024 / 1024:g} MB：请压缩或缩小后再提交"
-    with real.open("rb") as handle:
-        head = handle.read(16)
-    if not PHOTO_SIGNATURES[kind](head):
-        yield f"照片“{src}”的扩展名是 {kind}，但文件内容不是这种格式：请重新导出为 JPEG、PNG 或 WebP"
+    yield from photo_file_problems(ctx, activity.folder, src)
 
 
 def check_activity_privacy(activity: Activity, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -314,23 +289,10 @@ def check_activity_privacy(activity: Activity, ctx: CheckContext) -> Iterator[Di
         (("cover", "alt"), activity.cover.alt if activity.cover else None),
     ]
     for path, text in fields:
-        for _offset, what in find_private_numbers(text or ""):
-            yield at_field(
-                E,
-                "privacy",
-                activity,
-                path,
-                f"活动的公开内容中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）",
-            )
-    body = activity.body
-    for offset, what in sorted(find_private_numbers(body)):
-        yield error(
-            "privacy",
-            activity.file,
-            activity.body_line + body.count("\n", 0, offset),
-            "正文",
-            f"活动的公开内容中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）",
-        )
+        for kind in kinds_in(text):
+            severity = W if kind == "id-typo" else E
+            yield at_field(severity, "privacy", activity, path, privacy_message(kind, "活动的公开内容中"))
+    yield from text_privacy(activity.file, activity.body, activity.body_line, "正文", "活动的公开内容中")
 
 
 def check_activity_safety(activity: Activity, ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, error, warning
 from ..html_policy import url_scheme
+from ..loader import read_text
+from .privacy import text_privacy
 from .safety import check_page_file
-from .story import find_private_numbers
 
 CONFIG_FILE = "mkdocs.yml"
 # Addresses no real site is published at: the sample's, and this computer's.
@@ -163,20 +164,17 @@ def _line_of(text: str, key: str) -> int:
 
 
 def check_pages(root: Path, docs_dir: str) -> Iterator[Diagnostic]:
-    """Every Markdown page of the site's own: the body allow-list, and no personal numbers."""
+    """Every Markdown page of the site's own: readable UTF-8, the body allow-list, and no personal numbers."""
     base = root / docs_dir
     if not base.is_dir():
         return
     for path in sorted(base.rglob("*.md")):
         if path.is_symlink() or not path.is_file():
             continue
+        file = path.relative_to(root).as_posix()
+        text, problems = read_text(root, file, what="页面文件")
+        yield from problems
+        if text is None:  # MkDocs would stop with a traceback on it; the error above says what to do
+            continue
         yield from check_page_file(root, path)
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        for offset, what in find_private_numbers(text):
-            yield error(
-                "privacy",
-                path.relative_to(root).as_posix(),
-                text.count("\n", 0, offset) + 1,
-                "正文",
-                f"页面中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）",
-            )
+        yield from text_privacy(file, text, 1, "正文", "页面中")

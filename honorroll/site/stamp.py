@@ -14,11 +14,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -28,6 +26,7 @@ import markdown
 
 from ..cache import file_key
 from ..model import Story
+from ..parallel import process_pool
 from . import urls
 from .pages import SiteContext, front_matter, poster_parts, short_link_page, story_parts
 
@@ -106,7 +105,12 @@ class StampJob:
     extension_configs: dict[str, Any]
 
 
-_JOB: StampJob | None = None  # set before worker processes fork, so they share it without pickling
+_JOB: StampJob | None = None  # in a worker, set by _start_worker from process_pool's initializer
+
+
+def _start_worker(job: StampJob) -> None:
+    global _JOB
+    _JOB = job
 
 
 def _code_key() -> str:
@@ -254,7 +258,7 @@ def stamp_story_pages(
         if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
             _render_batch(todo)
         else:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with process_pool(workers, _start_worker, (_JOB,)) as pool:
                 sum(pool.map(_render_batch, _batches(todo, workers)))
     finally:
         _JOB = None
