@@ -28,6 +28,7 @@ from .cache import resolve_cache_dir
 from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
+from .preview import port_problem
 from .published_ids import detect_base_ref
 from .settings import load_project, site_settings
 from .site import search, stamp, urls
@@ -80,6 +81,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._refuse_taken_port(config)
         root = Path(config.config_file_path).resolve().parent
         try:
             today = effective_today(self.config)
@@ -102,6 +104,17 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if self.command != "serve":
             self._stage_output(config)
         return config
+
+    def _refuse_taken_port(self, config: MkDocsConfig) -> None:
+        """``mkdocs serve`` binds its port only after the first build, and a taken one ends in an English
+        traceback: say it in Chinese before building. Once: on rebuilds the port is the server's own."""
+        if self.command != "serve" or getattr(self, "port_checked", False):
+            return
+        self.port_checked = True
+        host, port = config.dev_addr
+        problem = port_problem(host, port, f"mkdocs serve -a {host}:{port + 1}")
+        if problem is not None:
+            raise PluginError(problem)
 
     def _customise_theme(self, config: MkDocsConfig) -> None:
         """Templates, partials and CSS shipped in the package, after any custom_dir of the site."""

@@ -74,7 +74,7 @@ class ContentRepo:
     def write_config(self, **extra: Any) -> Path:
         config = {
             "site_name": "测试站点",
-            "site_url": "https://example.org/",
+            "site_url": "https://rongyu.qingyu.example/",  # not the sample address: that one warns
             "docs_dir": "pages",
             "site_dir": "build",
             "theme": {"name": "material", "language": "zh", "font": False},

@@ -8,18 +8,23 @@ same allow-list and privacy rules as story bodies.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, error, warning
 from ..html_policy import url_scheme
 from ..loader import read_text
 from .privacy import text_privacy
 from .safety import check_page_file
 
 CONFIG_FILE = "mkdocs.yml"
+# Addresses no real site is published at: the sample's, and this computer's.
+SAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
+LOCAL_HOSTS = ("localhost",)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class SiteSettings:
     extension_configs: dict[str, Any] = field(default_factory=dict)
     plugins: list[str] = field(default_factory=list)
     docs_dir: str = "docs"
+    site_url: str = ""
     config_text: str = ""
     """The text of mkdocs.yml, to point at the line of a refused setting."""
 
@@ -56,6 +62,7 @@ def from_mkdocs_yaml(raw: Mapping[str, Any], config_text: str = "") -> SiteSetti
         extension_configs=configs,
         plugins=plugins,
         docs_dir=str(raw.get("docs_dir") or "docs"),
+        site_url=str(raw.get("site_url") or ""),
         config_text=config_text,
     )
 
@@ -83,9 +90,37 @@ def _is_outside(url: str) -> bool:
     return url.startswith("//") or url_scheme(url) is not None
 
 
-def check_site(root: Path, site: SiteSettings) -> Iterator[Diagnostic]:
+def check_site(root: Path, site: SiteSettings, built_for: str | None = None) -> Iterator[Diagnostic]:
+    """``built_for``: the site_url this run builds with. ``mkdocs serve`` puts its own local address
+    there; the sample-address warning is about the published address, so it waits for a real build."""
     yield from check_site_settings(site)
+    if built_for is None or built_for.rstrip("/") == site.site_url.rstrip("/"):
+        yield from check_site_url(site)
     yield from check_pages(root, site.docs_dir)
+
+
+def is_sample_address(url: str) -> bool:
+    """The sample's example.org (or example.com/.net) or this computer: addresses no reader can open."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host in LOCAL_HOSTS or any(host == d or host.endswith("." + d) for d in SAMPLE_DOMAINS):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def check_site_url(site: SiteSettings) -> Iterator[Diagnostic]:
+    """QR codes, short links, share cards and the feed carry site_url: a forgotten sample address breaks them all."""
+    if site.site_url and is_sample_address(site.site_url):
+        yield warning(
+            "settings",
+            CONFIG_FILE,
+            _line_of(site.config_text, "site_url"),
+            "site_url",
+            f"site_url 还是示例网址 {site.site_url}：二维码、短链接、分享卡片和订阅源都会指向它，读者打不开；"
+            "正式发布前请改成本站的网址（如 https://本单位域名/guangrongbang/）",
+        )
 
 
 def check_site_settings(site: SiteSettings) -> Iterator[Diagnostic]:
