@@ -1,4 +1,4 @@
-"""The editors' command line: ``check``, ``report``, ``new`` and ``schema``.
+"""The editors' command line: ``check``, ``report``, ``new``, ``schema``, ``book`` and ``dossier``.
 
 Wiring only: every command's logic lives in an importable module.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import newstory, schema_export
+from .book import commands as book_commands
 from .checker import CheckResult, check_repository
 from .ci_formats import FILE_FORMATS, append_summary, render_check, render_job_summary
 from .config import effective_today
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="生成编辑器用的 JSON Schema 文件（故事和单位）")
     schema.add_argument("--out", default="schemas", metavar="DIR", help="输出目录（默认 schemas/）")
     schema.add_argument("--check", action="store_true", help="只检查文件是否与代码一致，不一致时退出码为 1")
+    book_commands.add_parsers(sub)
     return parser
 
 
@@ -180,6 +182,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return command_new(args, project, today, out)
     if args.command == "schema":
         return command_schema(args, project, out)
+    if args.command == "book":
+        return book_commands.command_book(args, project, today, out)
+    if args.command == "dossier":
+        return book_commands.command_dossier(args, project, today, out)
     result = run_check(project, today, None)
     rows = [
         r

@@ -36,6 +36,15 @@ def qr_png_path(story_id: str) -> str:
     return f"qr/{story_id}.png"
 
 
+def share_image_path(story_id: str) -> str:
+    """The story's share card (1200×630 JPEG), made by the share-image step of the build."""
+    return f"share/{story_id}.jpg"
+
+
+SITE_SHARE_IMAGE_PATH = "share/site.jpg"
+"""The site's default share card."""
+
+
 def year_path(year: int, page: int = 1) -> str:
     return paged(f"years/{year}/", page)
 
