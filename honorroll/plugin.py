@@ -27,7 +27,7 @@ from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
-from .site import search, stamp, urls
+from .site import open_data, search, stamp, urls
 from .site.generate import add_site_files, default_nav, write_stamped_pages
 from .site.pages import SiteContext
 
@@ -169,6 +169,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.held_story_files = None
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
+            open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "")
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir

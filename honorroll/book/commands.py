@@ -21,12 +21,17 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="生成年刊 PDF（封面、前言、目录、每个故事和二维码）",
         description="把已发布的故事排成可印刷的 PDF。公示中和已撤下的故事不会收入。",
     )
-    book.add_argument("--year", action="append", metavar="年度", help="年度，如 2025 或 2022-2025；可写多次；不写则收入全部年度")
+    book.add_argument(
+        "--year", action="append", metavar="年度", help="年度，如 2025 或 2022-2025；可写多次；不写则收入全部年度"
+    )
     book.add_argument("--unit", help="只收某个单位的故事（单位编号；市直系统包括其所属单位）")
     book.add_argument("--level", help="只收获得某一级别荣誉的故事：national、provincial、municipal、county")
     book.add_argument("--honor", help="只收获得某个荣誉称号的故事，如 道德模范")
     book.add_argument(
-        "--group-by", choices=list(GROUPINGS), default="category", help="目录分组：category（类别，默认）、unit（单位）、honor（荣誉级别）"
+        "--group-by",
+        choices=list(GROUPINGS),
+        default="category",
+        help="目录分组：category（类别，默认）、unit（单位）、honor（荣誉级别）",
     )
     book.add_argument("--size", choices=["A5", "A4"], default="A5", help="纸张大小（默认 A5）")
     book.add_argument("--preface", metavar="文件", help="前言（Markdown）；默认用 book/preface.md（如果有）")
@@ -44,14 +49,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     dossier.add_argument(
         "--year", type=int, help="和 --honor 一起用：该荣誉的获评年份；单独用：该年度选树的全部已发布故事"
     )
-    dossier.add_argument("--for", dest="recommend_for", metavar="称号", help="推荐参评的称号，写在材料标题中，如 中国好人")
+    dossier.add_argument(
+        "--for", dest="recommend_for", metavar="称号", help="推荐参评的称号，写在材料标题中，如 中国好人"
+    )
     dossier.add_argument("--pdf", action="store_true", help="同时生成 PDF")
     dossier.add_argument("--out", default="dossiers", metavar="目录", help="输出目录（默认 dossiers/）")
 
 
-def _load(project: Project, today: dt.date, out: TextIO) -> tuple[CheckResult, PrintContext]:
-    result = check_repository(project.root, project.settings, today)
-    return result, print_context(project, result)
+def _load(project: Project, today: dt.date) -> PrintContext:
+    return print_context(project, check_repository(project.root, project.settings, today))
 
 
 def _print_errors(result: CheckResult, out: TextIO) -> None:
@@ -78,9 +84,9 @@ def command_book(args: argparse.Namespace, project: Project, today: dt.date, out
             title=args.title,
             office=args.office,
         )
-        result, ctx = _load(project, today, out)
-        if not result.ok:
-            _print_errors(result, out)
+        ctx = _load(project, today)
+        if not ctx.result.ok:
+            _print_errors(ctx.result, out)
             out.write("错误：内容检查未通过，没有生成年刊：请先改正上面的问题（与 mkdocs build 的要求相同）\n")
             return 1
         target = Path(args.out) if args.out else Path.cwd() / default_name(options)
@@ -103,7 +109,7 @@ def command_dossier(args: argparse.Namespace, project: Project, today: dt.date, 
         ids=list(args.ids), honor=args.honor, year=args.year, recommend_for=args.recommend_for, pdf=args.pdf
     )
     try:
-        result, ctx = _load(project, today, out)
+        ctx = _load(project, today)
         outcome = write_dossiers(ctx, request, Path(args.out))
     except BookError as exc:
         out.write(f"错误：{exc}\n")

@@ -53,8 +53,8 @@ class PrintPhotos:
         if target.exists():
             return target
         try:
-            with Image.open(source) as image:
-                image = ImageOps.exif_transpose(image)
+            with Image.open(source) as opened:
+                image: Image.Image = ImageOps.exif_transpose(opened)
                 image.thumbnail((self.max_side, self.max_side))
                 if image.mode in ("RGBA", "LA", "P"):
                     image = image.convert("RGBA")

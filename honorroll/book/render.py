@@ -55,7 +55,9 @@ def render_template(ctx: PrintContext, name: str, **data: Any) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise BookError(f"模板 {exc.filename or exc.name}:{exc.lineno} 有语法错误：{exc.message}") from exc
     except jinja2.TemplateError as exc:
-        raise BookError(f"模板 book/{name} 无法生成：{exc}（如果站点在 custom_dir/book/ 中覆盖了模板，请对照 honorroll 自带的模板检查）") from exc
+        raise BookError(
+            f"模板 book/{name} 无法生成：{exc}（如果站点在 custom_dir/book/ 中覆盖了模板，请对照 honorroll 自带的模板检查）"
+        ) from exc
 
 
 def file_uri(path: Path) -> str:
