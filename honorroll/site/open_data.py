@@ -220,6 +220,7 @@ def _document_schema(
         "additionalProperties": False,
         "required": ["schema_version", "generated_on", "site_url", "count", key],
         "properties": {
+            "$schema": {**_URI, "description": "本 JSON Schema 的网址"},
             "schema_version": {"const": SCHEMA_VERSION, "description": "数据格式的主版本号；只有不兼容的改动才会增加"},
             "generated_on": {**_DATE, "description": "生成日期（站点构建的“今天”）"},
             "site_url": {**_URI, "description": "站点地址"},
