@@ -88,19 +88,21 @@ def test_contents_list_every_published_story_in_order_with_the_page_it_starts_on
     pages = pdf_pages(sample_book)
     contents_at = next(i for i, page in enumerate(pages) if "目录" in squeeze(page))
     first_main = next(i for i, page in enumerate(pages) if footer(page) == "1")
-    contents = squeeze("".join(pages[contents_at:first_main]))
+    lines = [line.strip() for page in pages[contents_at:first_main] for line in page.splitlines() if line.strip()]
     by_label = {footer(page): i for i, page in enumerate(pages) if footer(page).isdigit()}
-    position = 0
     expected = expected_contents()
     assert len(expected) == 49
+    position = 0
+    numbers = []
     for story in expected:
-        title = squeeze(story["title"])
-        position = contents.index(title, position)
-        number = re.compile(r"\.{3,}(\d+)").search(contents, position)
-        assert number is not None, story["title"]
-        page = pages[by_label[number.group(1)]]
-        assert title in squeeze(page), (story["title"], number.group(1))
-        position = number.end()
+        start = squeeze(story["title"])[:8]
+        position = next(i for i in range(position, len(lines)) if squeeze(lines[i]).startswith(start))
+        number = lines[position].split()[-1]  # the page number stands at the right end of the entry's first line
+        assert number.isdigit(), lines[position]
+        assert squeeze(story["title"]) in squeeze(pages[by_label[number]]), (story["title"], number)
+        numbers.append(int(number))
+        position += 1
+    assert numbers == sorted(numbers) and numbers[0] == 1
     assert [footer(p) for p in pages[first_main:]][:3] == ["1", "2", "3"]
 
 
@@ -154,11 +156,32 @@ def test_cover_preface_and_page_size(sample_book: Path) -> None:
     preface = reader.pages[1].extract_text()
     assert "前" in preface and "见贤思齐" in preface
     outline = reader.outline
-    assert [item.title for item in outline[:3]] == ["封面", "前言", "目\u3000录"]  # type: ignore[union-attr]
+    assert [item.title for item in outline[:3]] == ["封面", "前言", "目录"]  # type: ignore[union-attr]
     groups = [item.title for item in outline[3:] if not isinstance(item, list)]
     assert groups == [c for c in DEFAULT_CATEGORIES if any(s["category"] == c for s in expected_contents())]
     first_group = outline[4]
     assert isinstance(first_group, list) and first_group[0].title == expected_contents()[0]["title"]
+    labels = reader.page_labels
+    body = labels.index("1")
+    assert labels[:body] == ["i", "ii", "iii", "iv", "v"][:body] and labels[body : body + 3] == ["1", "2", "3"]
+
+
+def test_contents_entries_link_to_their_story_pages(sample_book: Path) -> None:
+    reader = PdfReader(sample_book)
+    labels = reader.page_labels
+    entry = reader.outline[2]
+    assert not isinstance(entry, list) and entry.title == "目录"
+    contents = reader.get_destination_page_number(entry)
+    index_of = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}  # type: ignore[union-attr]
+    targets = []
+    for annotation in reader.pages[contents].get("/Annots") or []:
+        link = annotation.get_object()
+        if link.get("/Subtype") == "/Link" and "/Dest" in link:
+            targets.append(index_of[link["/Dest"][0].idnum])
+    assert targets
+    first = expected_contents()[0]["title"]
+    assert first in (reader.pages[min(targets)].extract_text() or "")
+    assert all(labels[t].isdigit() for t in targets)
 
 
 # ---------------------------------------------------------------- selections on a small repository

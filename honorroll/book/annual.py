@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,11 +14,12 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import yamlio
+from .assemble import DIGIT_CELL, LaidOut, OutlineItem, join, lay_out, split_evenly, worker_count
 from .context import BookError, PrintContext
 from .photos import PrintPhotos
-from .render import MarkdownRenderer, render_template, write_pdf
+from .render import MarkdownRenderer, check_cjk_font, engine, render_template, report_refused, template_dirs
 from .selection import GROUPINGS, Selection, group, select, validate
-from .views import StoryView, story_view
+from .views import story_entry, story_view
 
 PAGE_SIZES = ("A5", "A4")
 DEFAULT_PREFACE = Path("book") / "preface.md"
@@ -50,6 +55,9 @@ class BookResult:
     pages: int
     bytes: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent preparing the stories, laying out the body, the front and back matter, and joining."""
+    workers: int = 1
 
 
 def read_preface(path: Path, ctx: PrintContext, markdown: MarkdownRenderer, photos: PrintPhotos) -> Preface:
@@ -101,10 +109,10 @@ def book_data(ctx: PrintContext, options: BookOptions) -> dict[str, Any]:
     preface_file = preface_path(ctx, options.preface)
     preface = read_preface(preface_file, ctx, markdown, photos) if preface_file else None
     fields = preface.fields if preface else {}
-    groups = []
+    groups: list[dict[str, Any]] = []
     for grp in group(stories, options.group_by, ctx.units, settings):
-        views: list[StoryView] = [story_view(s, ctx, markdown, photos) for s in grp.stories]
-        groups.append({"key": grp.key, "title": grp.title, "stories": views})
+        entries = [story_entry(s) for s in grp.stories]
+        groups.append({"key": grp.key, "title": grp.title, "anchor": f"group-{len(groups) + 1}", "stories": entries})
     scope = options.selection.describe(ctx.units, dict(settings.honor_levels))
     return {
         "title": options.title or fields.get("title") or settings.programme_name,
@@ -119,6 +127,7 @@ def book_data(ctx: PrintContext, options: BookOptions) -> dict[str, Any]:
         "group_label": GROUPINGS[options.group_by],
         "preface": {"heading": fields.get("heading", "前言"), "html": preface.html} if preface else None,
         "groups": groups,
+        "pages": {},
         "story_count": len(stories),
         "year_span": _year_span(stories),
     }
@@ -129,12 +138,104 @@ def _year_span(stories: list[Any]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}—{years[-1]}"
 
 
+def _pieces(groups: list[dict[str, Any]], parts: int) -> list[list[dict[str, Any]]]:
+    """The body cut between stories into ``parts`` pieces of about equal text, each a list of groups."""
+    stories = [(index, story) for index, group in enumerate(groups) for story in group["stories"]]
+    starts = [0, *split_evenly([len(entry.story.body) for _, entry in stories], parts), len(stories)]
+    pieces = []
+    for begin, end in itertools.pairwise(starts):
+        chunk: list[dict[str, Any]] = []
+        for index, story in stories[begin:end]:
+            if not chunk or chunk[-1]["index"] != index:
+                group = groups[index]
+                continued = group["stories"][0] is not story
+                chunk.append({**group, "index": index, "continued": continued, "stories": []})
+            chunk[-1]["stories"].append(story)
+        pieces.append(chunk)
+    return pieces
+
+
+def _outline(data: dict[str, Any]) -> list[OutlineItem]:
+    items = [OutlineItem("封面", "cover")]
+    if data["preface"]:
+        items.append(OutlineItem(data["preface"]["heading"], "preface"))
+    items.append(OutlineItem("目录", "contents"))
+    for entry in data["groups"]:
+        stories = [OutlineItem(story.title, story.anchor) for story in entry["stories"]]
+        items.append(OutlineItem(entry["title"], entry["anchor"], stories))
+    return items
+
+
+_JOB: tuple[PrintContext, dict[str, Any], list[list[dict[str, Any]]]] | None = None
+"""Set before the worker processes fork, so they share the stories without pickling them."""
+
+
+def _lay_out_piece(index: int, out: Path, theme_dirs: list[Path], roots: list[Path]) -> LaidOut:
+    """Runs in a worker: Markdown, photos and QR codes of one piece's stories, then its layout."""
+    assert _JOB is not None
+    ctx, data, pieces = _JOB
+    markdown = MarkdownRenderer(ctx)
+    photos = PrintPhotos(ctx.cache_dir)
+    groups = [
+        {**group, "stories": [story_view(entry.story, ctx, markdown, photos) for entry in group["stories"]]}
+        for group in pieces[index]
+    ]
+    return lay_out(render_template(ctx, "body.html", book=data, chunk={"groups": groups}), out, theme_dirs, roots)
+
+
+def _lay_out_body(count: int, work: Path, theme_dirs: list[Path], roots: list[Path], workers: int) -> list[LaidOut]:
+    outs = [work / f"body-{i}.pdf" for i in range(count)]
+    if workers <= 1 or count <= 1:
+        return [_lay_out_piece(i, outs[i], theme_dirs, roots) for i in range(count)]
+    # fork: the workers inherit the stories, fonts and modules instead of loading them again
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_lay_out_piece, i, outs[i], theme_dirs, roots) for i in range(count)]
+        return [future.result() for future in futures]
+
+
 def build_book(ctx: PrintContext, options: BookOptions, out: Path) -> BookResult:
+    global _JOB
     started = time.perf_counter()
+    phases: dict[str, float] = {}
     data = book_data(ctx, options)
-    page_html = render_template(ctx, "book.html", book=data)
-    pages = write_pdf(page_html, out, ctx, [ctx.cache_dir / "print-photos"])
-    return BookResult(out, data["story_count"], pages, out.stat().st_size, time.perf_counter() - started)
+    engine()
+    check_cjk_font()
+    theme_dirs = template_dirs(ctx.custom_dir)
+    roots = [PrintPhotos(ctx.cache_dir).root]
+    workers = worker_count(data["story_count"])
+    pieces = _pieces(data["groups"], workers)
+    phases["prepare"] = time.perf_counter() - started
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.stem}-", dir=out.parent) as tmp:
+        work = Path(tmp)
+        mark = time.perf_counter()
+        _JOB = (ctx, data, pieces)
+        try:
+            body = _lay_out_body(len(pieces), work, theme_dirs, roots, workers)
+        finally:
+            _JOB = None
+        phases["body"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        number = 1
+        for piece in body:
+            for local, anchors in enumerate(piece.anchors):
+                for anchor in anchors:  # a story longer than a page is listed on each of its pages
+                    data["pages"].setdefault(anchor, number + local)
+            number += piece.pages
+        front = lay_out(render_template(ctx, "front.html", book=data), work / "front.pdf", theme_dirs, roots)
+        back = lay_out(render_template(ctx, "back.html", book=data), work / "back.pdf", theme_dirs, roots)
+        cell = {"width": DIGIT_CELL[0], "height": DIGIT_CELL[1]}
+        stamps = render_template(ctx, "page-numbers.html", digits=range(10), cell=cell)
+        digits = lay_out(stamps, work / "digits.pdf", theme_dirs, [])
+        phases["front and back"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        metadata = {"Title": f"{data['title']} · {data['subtitle']}", "Author": data["office"], "Creator": "honorroll"}
+        pages = join(front, body, back, digits.out, _outline(data), metadata, out)
+        phases["join"] = time.perf_counter() - mark
+    report_refused([url for part in (front, *body, back) for url in part.refused])
+    seconds = time.perf_counter() - started
+    return BookResult(out, data["story_count"], pages, out.stat().st_size, seconds, phases, workers)
 
 
 def default_name(options: BookOptions) -> str:

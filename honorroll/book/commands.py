@@ -56,7 +56,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     dossier.add_argument("--out", default="dossiers", metavar="目录", help="输出目录（默认 dossiers/）")
 
 
-def _load(project: Project, today: dt.date) -> PrintContext:
+def load_print_context(project: Project, today: dt.date) -> PrintContext:
+    """Checks the repository (as every build does) and reads what printing needs."""
     return print_context(project, check_repository(project.root, project.settings, today))
 
 
@@ -84,7 +85,7 @@ def command_book(args: argparse.Namespace, project: Project, today: dt.date, out
             title=args.title,
             office=args.office,
         )
-        ctx = _load(project, today)
+        ctx = load_print_context(project, today)
         if not ctx.result.ok:
             _print_errors(ctx.result, out)
             out.write("错误：内容检查未通过，没有生成年刊：请先改正上面的问题（与 mkdocs build 的要求相同）\n")
@@ -109,7 +110,7 @@ def command_dossier(args: argparse.Namespace, project: Project, today: dt.date, 
         ids=list(args.ids), honor=args.honor, year=args.year, recommend_for=args.recommend_for, pdf=args.pdf
     )
     try:
-        ctx = _load(project, today)
+        ctx = load_print_context(project, today)
         outcome = write_dossiers(ctx, request, Path(args.out))
     except BookError as exc:
         out.write(f"错误：{exc}\n")

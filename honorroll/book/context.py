@@ -15,7 +15,6 @@ from ..config import HonorRollConfig
 from ..model import Story, Unit
 from ..settings import Project
 from ..site import urls
-from ..site.qr import QrCache
 
 
 class BookError(Exception):
@@ -33,7 +32,6 @@ class PrintContext:
     extensions: list[Any]
     extension_configs: dict[str, Any]
     cache_dir: Path
-    qr: QrCache
 
     @property
     def units(self) -> dict[str, Unit]:
@@ -72,5 +70,4 @@ def print_context(project: Project, result: CheckResult) -> PrintContext:
         extensions=list(config.markdown_extensions),
         extension_configs=dict(config.mdx_configs),
         cache_dir=cache_dir,
-        qr=QrCache(cache_dir),
     )

@@ -13,11 +13,14 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..model import Story
+from ..site.qr import png_bytes as qr_png
 
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 MAX_SIDE = 2000
 """About 300 dpi across an A4 text block; more only makes the file bigger."""
 QUALITY = 85
+QR_PIXELS = 240
+"""Six or more pixels a module for a short link; the PDF shows them unsmoothed, so it prints sharp."""
 VERSION = "1"
 
 
@@ -69,6 +72,17 @@ class PrintPhotos:
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
             return None
         os.replace(tmp, target)
+        return target
+
+    def qr_code(self, url: str) -> Path:
+        """A small PNG of the QR code (a few pixels a module): quicker to print than a vector drawing."""
+        key = hashlib.sha256(f"{VERSION}\0{QR_PIXELS}\0{url}".encode()).hexdigest()
+        target = self.root / f"qr-{key}.png"
+        if not target.exists():
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(qr_png(url, min_pixels=QR_PIXELS))
+            os.replace(tmp, target)
         return target
 
     def for_story(self, root: Path, story: Story, src: str) -> Path | None:

@@ -151,8 +151,8 @@ def check_cjk_font() -> None:
         )
 
 
-def write_pdf(page_html: str, out: Path, ctx: PrintContext, extra_roots: list[Path]) -> int:
-    """Renders the HTML to ``out``; returns the number of pages."""
+def engine() -> Any:
+    """The WeasyPrint module, or a Chinese error saying what to install."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
@@ -160,16 +160,37 @@ def write_pdf(page_html: str, out: Path, ctx: PrintContext, extra_roots: list[Pa
             f"无法加载 PDF 引擎 WeasyPrint（{exc}）：请安装 honorroll 的依赖（pip install honorroll），"
             "Debian/Ubuntu 上还需要 apt-get install libpango-1.0-0 libpangoft2-1.0-0"
         ) from exc
-    check_cjk_font()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    # Its messages are English and name internals (e.g. contents links whose target is in another piece).
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    fetcher = LocalOnlyFetcher([*template_dirs(ctx.custom_dir), *extra_roots])
-    base = template_dirs(ctx.custom_dir)[0] / BOOK_TEMPLATES
-    document = weasyprint.HTML(string=page_html, base_url=file_uri(base) + "/", url_fetcher=fetcher.make()).render()
+    return weasyprint
+
+
+def render_document(page_html: str, theme_dirs: list[Path], roots: list[Path]) -> tuple[Any, list[str]]:
+    """Lays out the HTML; returns the WeasyPrint document and the URLs it was refused."""
+    fetcher = LocalOnlyFetcher([*theme_dirs, *roots])
+    base = file_uri(theme_dirs[0] / BOOK_TEMPLATES) + "/"
+    document = engine().HTML(string=page_html, base_url=base, url_fetcher=fetcher.make()).render()
+    return document, fetcher.refused
+
+
+def save(document: Any, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     document.write_pdf(tmp)
     tmp.replace(out)
-    for url in fetcher.refused:
+
+
+def report_refused(urls: list[str]) -> None:
+    for url in dict.fromkeys(urls):
         log.warning("未载入 %s：PDF 只使用主题文件和故事文件夹中的照片", url)
+
+
+def write_pdf(page_html: str, out: Path, ctx: PrintContext, extra_roots: list[Path]) -> int:
+    """Renders the HTML to ``out`` in one piece; returns the number of pages."""
+    engine()
+    check_cjk_font()
+    document, refused = render_document(page_html, template_dirs(ctx.custom_dir), extra_roots)
+    save(document, out)
+    report_refused(refused)
     return len(document.pages)

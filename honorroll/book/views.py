@@ -47,7 +47,21 @@ class StoryView:
     cover_alt: str
     body: Markup
     short_url: str
-    qr_svg: Markup
+    qr_uri: str
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """What the contents and bookmarks show of a story; the full view is made where the story is laid out."""
+
+    anchor: str
+    title: str
+    subject_name: str
+    story: Story
+
+
+def story_entry(story: Story) -> StoryEntry:
+    return StoryEntry(f"story-{story.id}", story.title or story.id, story.subject.name if story.subject else "", story)
 
 
 def honor_views(story: Story, ctx: PrintContext) -> list[HonorView]:
@@ -64,7 +78,7 @@ def story_view(story: Story, ctx: PrintContext, markdown: MarkdownRenderer, phot
     subject = story.subject
     return StoryView(
         id=story.id,
-        anchor=f"story-{story.id}",
+        anchor=story_entry(story).anchor,
         year=story.year,
         title=story.title or story.id,
         subject_name=subject.name if subject else "",
@@ -81,5 +95,5 @@ def story_view(story: Story, ctx: PrintContext, markdown: MarkdownRenderer, phot
         cover_alt=(story.cover.alt or "") if story.cover else "",
         body=markdown.convert(story.body.strip(), lambda src: photos.for_story(ctx.root, story, src)),
         short_url=short,
-        qr_svg=Markup(ctx.qr.svg(short)),
+        qr_uri=file_uri(photos.qr_code(short)),
     )
