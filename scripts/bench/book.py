@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import resource
 import shutil
 import sys
@@ -82,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout = stdout
     rows.append(measure(f"generated {args.stories:,}", generated, args.size))
     columns = list(rows[0])
-    print(f"book benchmark, {dt.date.today()}, paper {args.size}")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"book benchmark, {dt.date.today()}, paper {args.size}, {os.cpu_count()} cores, load average now {load}")
+    print("(wall time depends on what else runs; cpu is the work itself, spread over the workers)")
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:
