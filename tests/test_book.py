@@ -123,6 +123,7 @@ def test_a_story_page_carries_a_qr_code_to_its_short_link(sample_book: Path, tmp
     pages = pdf_pages(sample_book)
     story_id = "2024-no1-he-lanxin"
     number = next(i for i, page in enumerate(pages) if "讲台与病床之间" in page and "扫码阅读" in page) + 1
+    assert pages[number - 1].split()[0] == "孝老爱亲"  # the running head names the story's group
     subprocess.run(
         ["pdftoppm", "-r", "200", "-png", "-f", str(number), "-l", str(number), str(sample_book), str(tmp_path / "p")],
         check=True,
