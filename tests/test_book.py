@@ -376,3 +376,17 @@ def test_line_breaks_inside_chinese_paragraphs_are_not_printed_as_spaces(tmp_pat
     ctx.extensions, ctx.extension_configs = [], {}
     html = str(MarkdownRenderer(ctx).convert("第一行\n第二行 and\nEnglish", lambda src: None))
     assert "第一行第二行" in html and "and\nEnglish" in html
+
+
+def test_the_editors_guide_explains_every_option_of_book_and_dossier() -> None:
+    from honorroll.cli import build_parser
+
+    guide = (ROOT / "docs" / "editors-guide.md").read_text(encoding="utf-8")
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for command in ("book", "dossier"):
+        assert f"honorroll {command}" in guide
+        parser = sub.choices[command]  # type: ignore[index]
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in guide, (command, option)

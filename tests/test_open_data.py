@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from honorroll.site.open_data import STORY_FIELDS, UNIT_FIELDS, csv_text
+from honorroll.site.open_data import BODY_FIELDS, STORY_FIELDS, UNIT_FIELDS, csv_text, field_table
 from tests.conftest import ROOT
 from tests.sitebuild import SAMPLE_SITE_URL, build_sample
 from tests.test_book import sample_stories
@@ -130,3 +130,9 @@ def test_spreadsheet_formulas_in_content_stay_text() -> None:
     rows = list(csv.reader(io.StringIO(csv_text([record], STORY_FIELDS).lstrip("\ufeff"))))
     assert rows[1][2] == "'=HYPERLINK(1)"
     assert rows[1][11] == "'+1；普通"
+
+
+def test_the_api_document_lists_every_field() -> None:
+    text = (ROOT / "docs" / "open-data.md").read_text(encoding="utf-8")
+    for fields in (STORY_FIELDS, BODY_FIELDS, UNIT_FIELDS):
+        assert field_table(fields) in text, "regenerate the tables in docs/open-data.md from open_data.field_table"

@@ -128,6 +128,18 @@ UNIT_FIELDS = (
 )
 
 
+def field_table(fields: Iterable[Field]) -> str:
+    """The Markdown table of fields in docs/open-data.md (a test keeps the two the same)."""
+    rows = ["| 字段 | 类型 | 说明 |", "| --- | --- | --- |"]
+    for f in fields:
+        kind = f.schema.get("format") or f.schema["type"]
+        if kind == "array":
+            kind = "对象数组" if f.schema["items"].get("type") == "object" else "文字数组"
+        kind = {"string": "文字", "integer": "整数", "uri": "网址", "date": "日期"}.get(kind, kind)
+        rows.append(f"| `{f.name}` | {kind}{'，可为 null' if f.nullable else ''} | {f.description} |")
+    return "\n".join(rows) + "\n"
+
+
 # ---------------------------------------------------------------- records
 
 
