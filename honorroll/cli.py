@@ -1,4 +1,5 @@
-"""The editors' command line: ``check``, ``report`` (quotas, ``--assessment``), ``new``, ``schema`` and ``preview``.
+"""The editors' command line: ``check``, ``report`` (quotas, ``--assessment``), ``new``, ``schema``, ``preview``,
+``book`` and ``dossier``.
 
 Wiring only: every command's logic lives in an importable module.
 """
@@ -16,6 +17,7 @@ from typing import TextIO
 
 from . import newstory, preview, schema_export
 from .assessment import assess, content_errors
+from .book import commands as book_commands
 from .checker import CheckResult, check_repository
 from .chinese_argparse import ChineseArgumentParser
 from .ci_formats import FILE_FORMATS, append_summary, render_check, render_job_summary
@@ -102,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, default=preview.DEFAULT_PORT, metavar="端口", help=f"端口（默认 {preview.DEFAULT_PORT}）"
     )
+    book_commands.add_parsers(sub)
     return parser
 
 
@@ -222,6 +225,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return command_new(args, project, today, out)
     if args.command == "schema":
         return command_schema(args, project, out)
+    if args.command == "book":
+        return book_commands.command_book(args, project, today, out)
+    if args.command == "dossier":
+        return book_commands.command_dossier(args, project, today, out)
     return command_report(args, project, today, out)
 
 

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 PIPELINE_VERSION = 1
 """Part of every cache key: bump it when derived files would come out differently."""
@@ -151,15 +151,20 @@ def read_untrusted(
 
 @contextmanager
 def _pillow_limits(max_pixels: int) -> Iterator[None]:
-    """Pillow's bomb check at our limit, its warning an error; restored afterwards."""
-    previous = Image.MAX_IMAGE_PIXELS
+    """Pillow's bomb check at our limit, its warning an error, truncated files refused; restored afterwards.
+
+    Other libraries flip Pillow's globals on import (WeasyPrint sets LOAD_TRUNCATED_IMAGES), so both
+    are set here every time rather than trusted.
+    """
+    previous = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
     Image.MAX_IMAGE_PIXELS = max_pixels
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             yield
     finally:
-        Image.MAX_IMAGE_PIXELS = previous
+        Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _too_many_pixels(label: str, limits: Limits, pixels: int | None) -> PhotoError:

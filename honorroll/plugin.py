@@ -31,7 +31,7 @@ from .diagnostics import summary_line
 from .preview import port_problem
 from .published_ids import detect_base_ref
 from .settings import load_project, site_settings
-from .site import search, stamp, urls
+from .site import open_data, search, stamp, urls
 from .site.generate import add_site_files, default_nav, write_stamped_pages
 from .site.pages import SiteContext
 
@@ -185,6 +185,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.held_story_files = None
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
+            open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "")
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir

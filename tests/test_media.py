@@ -135,6 +135,20 @@ def test_truncated_jpeg_is_an_error(tmp_path: Path) -> None:
             media.derive_photo(data, tmp_path, LIMITS, "cover.jpg")
 
 
+def test_truncated_jpeg_stays_an_error_after_weasyprint_is_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint switches Pillow to accepting truncated files when it is imported (the book does so)."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = jpeg((800, 600), color=(10, 200, 30))
+    with pytest.raises(media.PhotoError, match="不完整"):
+        media.inspect_photo(whole[: len(whole) // 2], LIMITS, "cover.jpg")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for the library that wanted it
+
+
 def test_truncated_photo_fails_the_check_at_the_cover_line(repo: ContentRepo) -> None:
     data = io.BytesIO()
     Image.effect_noise((640, 480), 60).convert("RGB").save(data, "JPEG")

@@ -116,13 +116,15 @@ def test_the_commands_exist() -> None:
             words = words[2:]
         if words[0] == "honorroll":
             args = build_parser().parse_args(words[1:])  # exits (fails the test) on an unknown option
-            assert args.command in ("check", "report", "schema"), (where, words)
+            assert args.command in ("check", "report", "schema", "book"), (where, words)
         else:
             assert words[1] == "build", (where, words)
             mkdocs_cli.commands["build"].make_context("build", words[2:])
     checks = [" ".join(c) for where, c in ours if c[:2] == ["honorroll", "check"]]
     assert any("--format junit" in c for c in checks) and any("--format codequality" in c for c in checks)
     assert any("--summary $GITHUB_STEP_SUMMARY" in c for c in checks)
+    books = {where for where, c in ours if c[:2] == ["honorroll", "book"]}
+    assert books == {"site.yml", ".gitlab-ci.yml"}, "the CI examples build the book as an artefact"
 
 
 def test_pull_requests_fetch_full_history_and_the_schedule_runs_after_midnight_in_shanghai() -> None:
