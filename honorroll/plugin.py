@@ -37,7 +37,7 @@ from .site.chrome import Chrome, own_page_body, page_event_owners, plain_title
 from .site.csp import policy
 from .site.generate import add_site_files, default_nav, write_story_files
 from .site.pages import sitemap_entries
-from .site.render import Renderer, region_function
+from .site.render import Renderer, TemplateProblem, region_function
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -199,7 +199,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         assert self.renderer is not None
-        env.globals["hr_region"] = region_function(self.renderer)
+        env.globals["hr_region"] = region_function(self.renderer, PluginError)
         if self.chrome is not None:
             self.chrome.env = env
         return env
@@ -231,16 +231,19 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.chrome is not None and self.renderer is not None:
             fast = self.config.stamp_story_pages and bool(self.chrome.ctx.published)
-            write_story_files(
-                self.chrome.ctx,
-                config,
-                self.config,
-                self.renderer,
-                self.chrome.story_shell() if fast else None,
-                self.chrome.standalone_policy(),
-                self.final_site_dir or self.held_story_files,
-                self.final_site_dir,
-            )
+            try:
+                write_story_files(
+                    self.chrome.ctx,
+                    config,
+                    self.config,
+                    self.renderer,
+                    self.chrome.story_shell() if fast else None,
+                    self.chrome.standalone_policy(),
+                    self.final_site_dir or self.held_story_files,
+                    self.final_site_dir,
+                )
+            except TemplateProblem as exc:
+                raise PluginError(str(exc)) from exc
         if self.command == "serve":  # the new files are in place already
             stamp.commit_manifest(self.cache_dir(config), Path(config.site_dir))
             if self.held_story_files is not None:

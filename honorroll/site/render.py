@@ -28,7 +28,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -38,6 +38,10 @@ PROBE = "probe"
 SHELL = "shell"
 _MARK = "<!--hr-region:{}-->"
 _MARK_RE = re.compile(r"<!--hr-region:([^>]*?)-->")
+
+
+class TemplateProblem(Exception):
+    """A theme template (usually a site's override) that cannot render from its data."""
 
 
 class Renderer:
@@ -53,14 +57,22 @@ class Renderer:
         return (Renderer, (self.dirs,))
 
     def render(self, template: str, hr: object) -> str:
-        return self.env.get_template(template).render(hr=hr)
+        try:
+            return self.env.get_template(template).render(hr=hr)
+        except TemplateError as exc:
+            raise TemplateProblem(
+                f"模板 {template} 无法渲染：{exc}。由光荣榜渲染的模板（partials/hr-*.html、海报、短链接页、订阅源）"
+                "只能使用 hr 中的数据，见 docs/theming.md"
+            ) from exc
 
     def region(self, template: str, hr: object) -> Markup:
         return Markup(self.render(template, hr))
 
 
-def region_function(renderer: Renderer) -> Callable[[Context, str], Markup]:
-    """The ``hr_region`` global of MkDocs' environment."""
+def region_function(
+    renderer: Renderer, error: Callable[[str], Exception] = TemplateProblem
+) -> Callable[[Context, str], Markup]:
+    """The ``hr_region`` global of MkDocs' environment; ``error`` is the engine's own build error."""
 
     @pass_context
     def hr_region(context: Context, template: str) -> Markup:
@@ -69,7 +81,10 @@ def region_function(renderer: Renderer) -> Callable[[Context, str], Markup]:
             return Markup("")
         if mode == SHELL:
             return Markup(_MARK.format(template))
-        return renderer.region(template, context.get("hr"))
+        try:
+            return renderer.region(template, context.get("hr"))
+        except TemplateProblem as exc:
+            raise error(str(exc)) from exc
 
     return hr_region
 
