@@ -33,7 +33,7 @@ from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
 from .published_ids import detect_base_ref
 from .site import search, stamp, urls, views
-from .site.chrome import Chrome, own_page_body, page_event_owners, plain_title
+from .site.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
 from .site.csp import policy
 from .site.generate import add_site_files, default_nav, write_story_files
 from .site.pages import sitemap_entries
@@ -242,7 +242,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                     self.final_site_dir or self.held_story_files,
                     self.final_site_dir,
                 )
-            except TemplateProblem as exc:
+            except (TemplateProblem, ShellProblem) as exc:
                 raise PluginError(str(exc)) from exc
         if self.command == "serve":  # the new files are in place already
             stamp.commit_manifest(self.cache_dir(config), Path(config.site_dir))

@@ -194,3 +194,27 @@ def test_rebuild_renders_only_the_changed_story(tmp_path: Path) -> None:
     assert match is not None and match.group(1) == "1" and int(match.group(2)) > 40
     page = tmp_path / "build" / "stories" / "2022" / "2022-edu-lin-xiaolan" / "index.html"
     assert "新增的一段话" in page.read_text(encoding="utf-8")
+
+
+def test_fast_mode_refuses_chrome_that_shows_the_page(tmp_path: Path) -> None:
+    """One shell serves every story page, so a chrome that prints the page's own title cannot be stamped."""
+    repo = ContentRepo(tmp_path)
+    repo.write_story()
+    (tmp_path / "overrides" / "partials").mkdir(parents=True)
+    (tmp_path / "overrides" / "partials" / "copyright.html").write_text("{{ page.title }}", encoding="utf-8")
+    for fast in (True, False):
+        config = repo.write_config(stamp_story_pages=fast)
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(
+                "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+            ),
+            encoding="utf-8",
+        )
+        built = _build(tmp_path)
+        if fast:
+            assert built.returncode != 0 and "外框" in built.stderr and "stamp_story_pages: false" in built.stderr
+            assert "Traceback" not in built.stderr
+        else:
+            assert built.returncode == 0, built.stderr
+            page = (tmp_path / "build/stories/2024/2024-lin-postman/index.html").read_text(encoding="utf-8")
+            assert "深山邮路上的“不老松”" in page[page.index("md-footer") :]

@@ -32,6 +32,8 @@ from .generate import stand_in_page
 from .pages import SiteContext
 from .render import PROBE, SHELL, Shell, with_mode
 
+STAND_INS = ((stamp.STORY_SHELL, "hr-shell"), ("stories/0001/hr-shell-b/", "hr-shell-b"))
+"""Two stand-in story pages at the depth of every story page: same chrome, or the chrome shows the page."""
 PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context", "post_page")
 _LEADING_H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
 
@@ -64,6 +66,10 @@ def own_page_body(rendered: str) -> str:
     """A page of the site's own (``pages/*.md``): its first heading is the title, which the theme
     shows from ``page.title``; the rest passes the same gate as a story body."""
     return str(views.publishable_body(_LEADING_H1.sub("", rendered, count=1)))
+
+
+class ShellProblem(Exception):
+    """The story template's chrome cannot be shared by every story page."""
 
 
 class Chrome:
@@ -140,14 +146,31 @@ class Chrome:
     # ---------------------------------------------------------------- the story shell
 
     def story_shell(self) -> Shell:
+        """The story template's chrome, rendered for two different stand-in story pages.
+
+        If the two differ, the chrome shows something of the page itself (an override printing
+        ``page.title``, say), which one shell cannot reproduce for every story: the build stops
+        and says so, instead of stamping the stand-in's value into every story page.
+        """
+        shells = [self._shell(urls.src_uri(path), title) for path, title in STAND_INS]
+        if shells[0] != shells[1]:
+            raise ShellProblem(
+                f"主题模板在故事页的外框（{pages.STORY_TEMPLATE} 中区域以外的部分）使用了页面本身的数据"
+                "（如 page.title、page.url）。快速生成故事页时外框只渲染一次，无法为每个故事填写这些数据："
+                "请把它移进 partials/hr-*.html 区域并改用 hr 中的字段，或在 honorroll 插件下设置 "
+                "stamp_story_pages: false。"
+            )
+        if not shells[0].regions:
+            raise ShellProblem(f"模板 {pages.STORY_TEMPLATE} 没有调用 hr_region，无法生成故事页")
+        return shells[0]
+
+    def _shell(self, src_uri: str, title: str) -> Shell:
         assert self.env is not None
-        page = stand_in_page(self.config, urls.src_uri(stamp.STORY_SHELL), pages.STORY_TEMPLATE, pages.HIDE)
+        page = stand_in_page(self.config, src_uri, pages.STORY_TEMPLATE, pages.HIDE)
+        page.meta["title"] = title
         context = get_context(self._nav, self._files, self.config, page)
         csp = self.page_policy(page)
-        shell = Shell.parse(self.env.get_template(pages.STORY_TEMPLATE).render(with_mode(context, SHELL, csp)))
-        if not shell.regions:
-            raise ValueError(f"模板 {pages.STORY_TEMPLATE} 没有调用 hr_region，无法生成故事页")
-        return shell
+        return Shell.parse(self.env.get_template(pages.STORY_TEMPLATE).render(with_mode(context, SHELL, csp)))
 
     @property
     def _nav(self) -> Navigation:
