@@ -218,3 +218,33 @@ def test_fast_mode_refuses_chrome_that_shows_the_page(tmp_path: Path) -> None:
             assert built.returncode == 0, built.stderr
             page = (tmp_path / "build/stories/2024/2024-lin-postman/index.html").read_text(encoding="utf-8")
             assert "深山邮路上的“不老松”" in page[page.index("md-footer") :]
+
+
+def test_story_files_are_the_same_from_spawned_workers(
+    repo: ContentRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers get their job through the pool's initializer, so ``spawn`` (Windows, macOS) renders the same."""
+    from honorroll.plugin import THEME_DIR
+    from honorroll.settings import load_project
+    from honorroll.site import pages, stamp
+    from honorroll.site.render import Renderer, Shell
+
+    for n in range(6):
+        repo.write_story(f"2024-story-{n}", body=f'第 {n} 个故事。\n{{: onclick="x()" }}\n')
+    result = repo.check()
+    settings = load_project(repo.root / "mkdocs.yml").settings
+    site = pages.site_data(
+        settings, result.archive.units, url="https://example.org/", name="站", description="", favicon="f.png"
+    )
+    shell = Shell.parse("<head><!--hr-region:partials/hr-head.html--></head><!--hr-region:partials/hr-story.html-->")
+    outputs = []
+    for method, workers in (("fork", 1), ("spawn", 2)):
+        monkeypatch.setenv("HONORROLL_START_METHOD", method)
+        monkeypatch.setattr(stamp, "PARALLEL_THRESHOLD", 0)
+        out = tmp_path / method
+        job = stamp.StampJob(site, Renderer([str(THEME_DIR)]), shell, ["attr_list"], {}, tmp_path / "cache", out, "x")
+        assert stamp.write_story_files(job, result.archive.published(), tmp_path / "cache", workers=workers) == 6
+        outputs.append(_files(out))
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 6 * 4
+    page = outputs[1]["stories/2024/2024-story-3/index.html"].decode()
+    assert "第 3 个故事。" in page and "onclick" not in page and page.startswith("<head><title>")
