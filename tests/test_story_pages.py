@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from tests.conftest import ROOT, ContentRepo
@@ -62,7 +63,11 @@ def hostile_repo(root: Path, **options: object) -> ContentRepo:
     repo.write_story("2024-second", changes={"title": "第二个故事"})
     (root / "content").mkdir()
     (root / "stories").rename(root / "content" / "stories")
-    repo.write_config(stories_dir="content/stories", **options)
+    config = repo.write_config(stories_dir="content/stories", **options)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data |= {"repo_url": "https://example.org/repo/", "edit_uri": "edit/main/pages/"}
+    data["theme"]["features"] = ["content.action.edit"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return repo
 
 
@@ -144,6 +149,8 @@ def test_hostile_fields_stay_text_on_every_page(both_modes: tuple[Path, Path]) -
 def test_photos_and_links_work_with_another_stories_dir(both_modes: tuple[Path, Path]) -> None:
     for site in both_modes:
         story = parsed(site / "stories/2024/2024-lin-postman/index.html")
+        edit = [v for tag, name, v in story.attrs if tag == "a" and name == "href" and "/edit/" in v]
+        assert edit == ["https://example.org/repo/edit/main/content/stories/2024/2024-lin-postman/index.md"]
         images = [v for tag, name, v in story.attrs if tag == "img" and name == "src"]
         assert images and set(images) == {"road.jpg"}
         assert (site / "stories/2024/2024-lin-postman/road.jpg").is_file()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jinja2
 from mkdocs.commands.build import get_context
@@ -54,6 +55,19 @@ def site_url(config: MkDocsConfig) -> str:
     return config.site_url or f"http://{config.dev_addr.host}:{config.dev_addr.port}/"
 
 
+def edit_base(config: MkDocsConfig, root: Path) -> str | None:
+    """Material's edit links point into ``docs_dir``; stories live beside it, so go up to the content root."""
+    features = config.theme.get("features") or []
+    if not (config.repo_url and config.edit_uri and "content.action.edit" in features):
+        return None
+    docs = Path(config.docs_dir).resolve()
+    if not docs.is_relative_to(root):
+        return None
+    up = "../" * len(docs.relative_to(root).parts)
+    edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
+    return urljoin(config.repo_url.rstrip("/") + "/", edit_uri + up)
+
+
 def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult) -> SiteContext:
     root = Path(config.config_file_path).resolve().parent
     site = pages.site_data(
@@ -63,6 +77,7 @@ def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckR
         name=config.site_name,
         description=config.site_description or "",
         favicon=str(config.theme.get("favicon") or views.SiteData.favicon),
+        edit_base=edit_base(config, root),
     )
     return SiteContext(
         result=result, settings=settings, site=site, qr=QrCache(resolve_cache_dir(root, settings.cache_dir).path)

@@ -79,7 +79,14 @@ class SiteContext:
 
 
 def site_data(
-    settings: HonorRollConfig, units: dict[str, Unit], *, url: str, name: str, description: str, favicon: str
+    settings: HonorRollConfig,
+    units: dict[str, Unit],
+    *,
+    url: str,
+    name: str,
+    description: str,
+    favicon: str,
+    edit_base: str | None = None,
 ) -> views.SiteData:
     return views.SiteData(
         site_url=url,
@@ -91,6 +98,7 @@ def site_data(
         objection_contact=settings.objection_contact,
         categories=tuple(settings.categories),
         favicon=favicon,
+        edit_base=edit_base,
     )
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from urllib.parse import quote, urljoin
 
 from markupsafe import Markup
 
@@ -153,6 +154,9 @@ class SiteData:
     categories: tuple[str, ...] = ()
     favicon: str = "assets/images/favicon.png"
     """Site path of the icon (the theme's ``favicon``); pages outside the chrome link it themselves."""
+    edit_base: str | None = None
+    """``repo_url`` + ``edit_uri`` moved up to the content root, when the theme shows edit buttons
+    (Material's ``content.action.edit``); a story's edit link is this plus its file."""
 
     def unit_name(self, story: Story) -> str:
         unit = self.units.get(story.unit or "")
@@ -163,6 +167,9 @@ class SiteData:
 
     def short_url(self, story_id: str) -> str:
         return urls.absolute(self.site_url, urls.short_path(story_id))
+
+    def edit_url(self, story: Story) -> str | None:
+        return urljoin(self.edit_base, quote(story.file)) if self.edit_base else None
 
 
 # ---------------------------------------------------------------- cards and lists
@@ -462,6 +469,8 @@ class StoryView:
     body: Markup
     share: Share
     tags: tuple[str, ...] = ()
+    edit_url: str | None = None
+    """Material's "edit this page" action for the story's file, when the site shows it."""
 
 
 @dataclass(frozen=True)
@@ -524,6 +533,7 @@ def story_page(story: Story, site: SiteData, body: Markup, qr_svg: Markup) -> St
         body=body,
         share=share_box(story, here, site, qr_svg),
         tags=tuple(plain(t) for t in story.tags),
+        edit_url=site.edit_url(story),
     )
     return StoryPage(head=head, root=urls.href(here, ""), story=view)
 
