@@ -6,11 +6,8 @@ import logging
 from pathlib import Path
 from urllib.parse import urljoin
 
-import jinja2
-from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -22,7 +19,7 @@ from . import pages, stamp, urls, views
 from .feed import FEED_TEMPLATE
 from .pages import SiteContext
 from .qr import QrCache
-from .render import SHELL, Renderer, Shell, theme_fingerprint, with_mode
+from .render import Renderer, Shell, theme_fingerprint
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
 WITHDRAWN_TEMPLATE = "honorroll/withdrawn.html"
@@ -128,14 +125,6 @@ def stand_in_page(config: MkDocsConfig, src_uri: str, template: str, hide: list[
     page.toc = get_toc([])
     page.meta = {"template": template} | ({"hide": hide} if hide else {})
     return page
-
-
-def render_shell(env: jinja2.Environment, config: MkDocsConfig, nav: Navigation, files: Files, csp: str) -> Shell:
-    """The story template's chrome for a stand-in story page, regions left as markers."""
-    page = stand_in_page(config, urls.src_uri(stamp.STORY_SHELL), pages.STORY_TEMPLATE, pages.HIDE)
-    context = get_context(nav, files, config, page)
-    template = env.get_template(pages.STORY_TEMPLATE)
-    return Shell.parse(template.render(with_mode(context, SHELL, csp)))
 
 
 def write_story_files(

@@ -97,21 +97,18 @@ class Worker:
         self.qr = QrCache(job.qr_root)
         self.md = markdown.Markdown(extensions=job.extensions, extension_configs=job.extension_configs)
 
-    def story_view(self, story: Story) -> views.StoryPage:
+    def story_view(self, story: Story, qr_svg: Markup) -> views.StoryPage:
         self.md.reset()
         body = views.publishable_body(self.md.convert(story.body))
-        return views.story_page(story, self.job.site, body, self.qr_svg(story))
-
-    def qr_svg(self, story: Story) -> Markup:
-        return Markup(self.qr.svg(self.job.site.short_url(story.id)))
+        return views.story_page(story, self.job.site, body, qr_svg)
 
     def write(self, story: Story) -> None:
         job, site, renderer = self.job, self.job.site, self.job.renderer
+        svg = Markup(self.qr.svg(site.short_url(story.id)))
         if job.shell is not None:
-            view = self.story_view(story)
+            view = self.story_view(story, svg)
             page = job.shell.fill({name: renderer.region(name, view) for name in job.shell.regions})
             _write(job.site_dir / urls.story_path(story) / "index.html", page.encode())
-        svg = self.qr_svg(story)
         poster = renderer.render(POSTER_TEMPLATE, views.poster_page(story, site, svg, job.csp))
         _write(job.site_dir / urls.poster_path(story.id) / "index.html", poster.encode())
         short = renderer.render(SHORT_LINK_TEMPLATE, views.short_link_page(story, site, job.csp))
