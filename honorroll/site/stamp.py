@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +66,7 @@ class StampJob:
 
     def base_key(self, theme_key: str) -> str:
         """What every story's files depend on besides the story: code, templates, settings, chrome."""
-        site = self.site
-        settings = (site.site_url, site.site_name, site.programme_name, sorted(site.honor_levels.items()), site.favicon)
+        settings = replace(self.site, units={})  # a story's own unit is part of its key (story_keys)
         markdown_settings = (self.extensions, sorted(self.extension_configs.items(), key=str))
         shell = self.shell.parts if self.shell is not None else None
         return hashlib.sha256(

@@ -97,6 +97,8 @@ class Head:
     image: str | None = None
     """Absolute URL of the share image (extension point: generated share cards)."""
     image_alt: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
     author: str | None = None
     robots: str | None = None
 
@@ -122,6 +124,9 @@ def make_head(
     author: str | None = None,
     robots: str | None = None,
 ) -> Head:
+    """``image_url`` is the page's own share image; without one, the site's card (``SiteData.share_image``)."""
+    if image_url is None and site.share_image:
+        image_url = urls.absolute(site.site_url, site.share_image)
     return Head(
         title=plain(title),
         document_title=plain(site.site_name if home else f"{title} - {site.site_name}"),
@@ -155,6 +160,8 @@ class SiteData:
     favicon: str = "assets/images/favicon.png"
     """Site path of the icon (the theme's ``favicon``); pages outside the chrome link it themselves."""
     edit_base: str | None = None
+    share_image: str | None = None
+    """Site path of the site-wide share card, used by every page without an image of its own."""
     """``repo_url`` + ``edit_uri`` moved up to the content root, when the theme shows edit buttons
     (Material's ``content.action.edit``); a story's edit link is this plus its file."""
 
