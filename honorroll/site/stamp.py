@@ -84,10 +84,25 @@ def story_files(story: Story, with_page: bool = True) -> list[str]:
     return [urls.story_path(story) + "index.html", *files] if with_page else files
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)  # never write through a hard link into the previous build
-    path.write_bytes(data)
+    """A new file, never written through a hard link into the previous build.
+
+    Tries the common case (folder there, file not) with one system call; 20,000 stories make
+    80,000 files, where a ``mkdir`` and an ``unlink`` before each write were a visible cost.
+    """
+    try:
+        fd = os.open(path, _NEW_FILE, 0o666)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, _NEW_FILE, 0o666)
+    except FileExistsError:
+        path.unlink()
+        fd = os.open(path, _NEW_FILE, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 class Worker:
