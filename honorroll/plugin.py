@@ -35,9 +35,10 @@ from .published_ids import detect_base_ref
 from .site import search, stamp, urls, views
 from .site.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
 from .site.csp import policy
-from .site.generate import add_site_files, default_nav, write_story_files
+from .site.generate import add_site_files, default_nav, finish_story_files, start_story_files
 from .site.pages import sitemap_entries
 from .site.render import Renderer, TemplateProblem, region_function
+from .site.stamp import StoryFiles
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -80,6 +81,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.chrome: Chrome | None = None
         self.renderer: Renderer | None = None
         self.held_story_files: Path | None = None
+        self.story_files: StoryFiles | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -197,11 +199,26 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         ours = page.file.src_uri in self.chrome.ctx.specs or self.chrome.is_story(page)
         return str(views.publishable_body(html)) if ours else own_page_body(html)
 
+    @event_priority(-100)  # other plugins' changes to the environment are in place
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        assert self.renderer is not None
+        """Story files start here, in worker processes, while MkDocs renders the other pages."""
+        assert self.renderer is not None and self.chrome is not None
         env.globals["hr_region"] = region_function(self.renderer, PluginError)
-        if self.chrome is not None:
-            self.chrome.env = env
+        self.chrome.env = env
+        fast = self.config.stamp_story_pages and bool(self.chrome.ctx.published)
+        try:
+            self.story_files = start_story_files(
+                self.chrome.ctx,
+                config,
+                self.config,
+                self.renderer,
+                self.chrome.story_shell() if fast else None,
+                self.chrome.standalone_policy(),
+                self.final_site_dir or self.held_story_files,
+                self.final_site_dir,
+            )
+        except (TemplateProblem, ShellProblem) as exc:
+            raise PluginError(str(exc)) from exc
         return env
 
     def on_page_context(
@@ -229,20 +246,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.chrome is not None and self.renderer is not None:
-            fast = self.config.stamp_story_pages and bool(self.chrome.ctx.published)
+        if self.chrome is not None and self.story_files is not None:
+            story_files, self.story_files = self.story_files, None
             try:
-                write_story_files(
-                    self.chrome.ctx,
-                    config,
-                    self.config,
-                    self.renderer,
-                    self.chrome.story_shell() if fast else None,
-                    self.chrome.standalone_policy(),
-                    self.final_site_dir or self.held_story_files,
-                    self.final_site_dir,
-                )
-            except (TemplateProblem, ShellProblem) as exc:
+                finish_story_files(self.chrome.ctx, story_files)
+            except TemplateProblem as exc:
                 raise PluginError(str(exc)) from exc
         if self.command == "serve":  # the new files are in place already
             stamp.commit_manifest(self.cache_dir(config), Path(config.site_dir))
@@ -265,6 +273,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.staging_dir = None
 
     def on_build_error(self, *, error: Exception, **_: Any) -> None:
+        if self.story_files is not None:
+            self.story_files.cancel()
+            self.story_files = None
         if self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self.staging_dir = None

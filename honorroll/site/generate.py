@@ -127,7 +127,7 @@ def stand_in_page(config: MkDocsConfig, src_uri: str, template: str, hide: list[
     return page
 
 
-def write_story_files(
+def start_story_files(
     ctx: SiteContext,
     config: MkDocsConfig,
     settings: HonorRollConfig,
@@ -136,7 +136,7 @@ def write_story_files(
     csp: str,
     previous_site: Path | None = None,
     target: Path | None = None,
-) -> None:
+) -> stamp.StoryFiles:
     root = Path(config.config_file_path).resolve().parent
     cache = resolve_cache_dir(root, settings.cache_dir).path
     job = stamp.StampJob(
@@ -149,7 +149,7 @@ def write_story_files(
         site_dir=Path(config.site_dir),
         csp=csp,
     )
-    rendered = stamp.write_story_files(
+    return stamp.start_story_files(
         job,
         ctx.published,
         cache,
@@ -157,4 +157,8 @@ def write_story_files(
         previous_site=previous_site,
         target=target,
     )
+
+
+def finish_story_files(ctx: SiteContext, story_files: stamp.StoryFiles) -> None:
+    rendered = story_files.finish()
     log.info("故事页：新生成 %d 个，沿用上次构建 %d 个", rendered, len(ctx.published) - rendered)

@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -187,7 +188,47 @@ def _reuse(story: Story, previous: str, site_dir: str, with_page: bool) -> bool:
     return True
 
 
-def write_story_files(
+class StoryFiles:
+    """Story files being written: started before MkDocs renders its pages, finished after.
+
+    The workers render stories while the main process renders the list pages, so both cores
+    are busy for the whole build instead of one of them waiting for the other.
+    """
+
+    def __init__(self, job: StampJob, todo: list[Story], keys: dict[str, str], manifest: Path, workers: int) -> None:
+        self.job = job
+        self.todo = todo
+        self.keys = keys
+        self.manifest = manifest
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[int]] = []
+        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+            self.pool = process_pool(workers, initializer=_start, initargs=(job,))
+            self.futures = [self.pool.submit(_render_batch, batch) for batch in _batches(todo, workers)]
+
+    def finish(self) -> int:
+        """Waits for the workers (or renders here, for a few stories); returns how many were rendered."""
+        if self.pool is None:
+            worker = Worker(self.job)
+            for story in self.todo:
+                worker.write(story)
+        else:
+            try:
+                for future in self.futures:
+                    future.result()
+            finally:
+                self.cancel()
+        # Takes effect only once this build replaces the previous one (see commit_manifest).
+        _write_manifest(_pending(self.manifest), self.keys)
+        return len(self.todo)
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def start_story_files(
     job: StampJob,
     stories: Sequence[Story],
     cache_dir: Path,
@@ -196,15 +237,13 @@ def write_story_files(
     previous_site: Path | None = None,
     target: Path | None = None,
     workers: int | None = None,
-) -> int:
-    """Writes every published story's files; returns how many stories were rendered.
+) -> StoryFiles:
+    """Starts writing every published story's files.
 
     With ``previous_site`` (the last good build, still in place while this one is staged), a
     story whose key is unchanged is hard-linked from there instead of rendered again.
     ``target`` is where the finished site will live; each target keeps its own record of keys.
     """
-    if not stories:
-        return 0
     with_page = job.shell is not None
     keys = story_keys(job, stories, theme_key)
     manifest = manifest_path(cache_dir, target or job.site_dir)
@@ -218,17 +257,12 @@ def write_story_files(
             and _reuse(story, str(previous_site), str(job.site_dir), with_page)
         )
     ]
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        worker = Worker(job)
-        for story in todo:
-            worker.write(story)
-    else:
-        with process_pool(workers, initializer=_start, initargs=(job,)) as pool:
-            sum(pool.map(_render_batch, _batches(todo, workers)))
-    # Takes effect only once this build replaces the previous one (see commit_manifest).
-    _write_manifest(_pending(manifest), keys)
-    return len(todo)
+    return StoryFiles(job, todo, keys, manifest, workers if workers is not None else (os.cpu_count() or 1))
+
+
+def write_story_files(job: StampJob, stories: Sequence[Story], cache_dir: Path, **options: Any) -> int:
+    """:func:`start_story_files` and wait: returns how many stories were rendered."""
+    return start_story_files(job, stories, cache_dir, **options).finish()
 
 
 def manifest_path(cache_dir: Path, target: Path) -> Path:
