@@ -281,3 +281,16 @@ def test_serve_without_site_url_falls_back_to_the_dev_address(repo: ContentRepo,
     config = load_config(str(repo.write_config()), site_url="")
     ctx = make_context(config, load_project(repo.root / "mkdocs.yml").settings, result)
     assert ctx.site.site_url == "http://127.0.0.1:8000/"
+
+
+def test_list_pages_hand_markdown_no_html(repo: ContentRepo, tmp_path: Path) -> None:
+    """A list page's source is its front matter only: the cards reach the template as data, so
+    Python-Markdown never parses (or is asked to pass through) any HTML for them."""
+    repo.write_story()
+    ctx = _context(repo, tmp_path)
+    specs = pages.list_specs(ctx)
+    assert len(specs) > 8
+    for spec in specs:
+        source = spec.source()
+        assert source.startswith("---\n") and source.endswith("---\n\n") and "<" not in source, spec.uri
+        assert f"template: {spec.template}" in source
