@@ -113,27 +113,20 @@ def resolve_cache_dir(root: Path, configured: str, environ: dict[str, str] | Non
 # ---------------------------------------------------------------- JSON codec for the content model
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, Severity):
-        return value.value
-    if isinstance(value, dt.date):
+_NAMES = {cls: name for name, cls in _CLASSES.items()}
+
+
+def _default(value: Any) -> Any:
+    """Called by the C encoder only for what JSON lacks: the model's objects and dates."""
+    if type(value) is dt.date:
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        data["$t"] = type(value).__name__
-        return data
-    if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: _encode(v) for k, v in value.items()}
-        return {"$m": [[_encode(k), _encode(v)] for k, v in value.items()]}  # e.g. shortfalls keyed by year
-    return value
+    name = _NAMES.get(type(value))
+    if name is None:
+        raise TypeError(f"cannot cache {type(value).__name__}")
+    return {**value.__dict__, "$t": name}
 
 
 def _decode(data: dict[str, Any]) -> Any:
-    if "$m" in data:
-        return dict((k, v) for k, v in data["$m"])
     name = data.pop("$t", None)
     if name is None:
         return data
@@ -152,7 +145,7 @@ def _decode(data: dict[str, Any]) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def loads(text: str) -> Any:
@@ -163,17 +156,33 @@ def loads(text: str) -> Any:
 
 
 def file_key(root: Path, file: str, is_bundle: bool) -> tuple[Any, ...]:
-    """Stat-based identity of a story: its Markdown file and, for a folder story, every file beside it."""
+    """Stat-based identity of a story: its Markdown file and, for a folder story, every entry below
+    the folder at any depth (photos may sit in sub-folders). Nothing is followed through a link:
+    a link is part of the key as a link, so adding, removing or retargeting one is a change.
+    """
     path = os.path.join(root, file)
-    stat = os.stat(path)
+    stat = os.lstat(path)
     key: list[Any] = [stat.st_mtime_ns, stat.st_size]
     if is_bundle:
-        with os.scandir(os.path.dirname(path)) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.name != "index.md" and entry.is_file():
-                    entry_stat = entry.stat()
-                    key.append((entry.name, entry_stat.st_mtime_ns, entry_stat.st_size))
+        folder = os.path.dirname(path)
+        key.extend(_folder_entries(folder, ""))
     return tuple(key)
+
+
+def _folder_entries(folder: str, prefix: str) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = prefix + entry.name
+            if name == "index.md":
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                found.append((name, "dir"))
+                found.extend(_folder_entries(entry.path, name + "/"))
+            else:
+                info = entry.stat(follow_symlinks=False)
+                found.append((name, info.st_mode, info.st_mtime_ns, info.st_size))
+    return found
 
 
 def _atomic_write(path: Path, text: str) -> None:

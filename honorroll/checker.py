@@ -6,20 +6,24 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .activities import Activity, load_activities
 from .cache import StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
 from .config import HonorRollConfig
 from .diagnostics import Diagnostic, sort_key, warning
 from .loader import StorySource, load_units, read_story, scan_stories
 from .model import Archive
+from .parallel import process_pool
 from .published_ids import check_published_ids
 from .quota import QuotaRow, quota_rows
+from .rules.activities import check_activities
 from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
 from .rules.context import CheckContext
+from .rules.privacy import check_unit_privacy
+from .rules.site_config import SiteSettings, check_site
 from .rules.story import check_story
 from .schema import Spec, story_schema
 
@@ -33,6 +37,7 @@ class CheckResult:
     today: dt.date
     quotas: list[QuotaRow]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -49,7 +54,7 @@ class CheckResult:
 
 def check_one_story(source: StorySource, schema: Spec, ctx: CheckContext) -> StoryResult:
     """Reads and checks one story; its texts are dropped from the result and read again only when needed."""
-    story, diagnostics = read_story(ctx.root, source, schema)
+    story, diagnostics = read_story(ctx.root, source, schema, ctx.settings.max_story_bytes)
     if story is None:
         return None, diagnostics
     diagnostics += check_story(story, ctx)
@@ -64,6 +69,22 @@ def _check_batch(
     return [check_one_story(source, schema, ctx) for source in sources]
 
 
+_worker: tuple[Spec, CheckContext] | None = None
+"""A pool worker's schema and rule context, made once by :func:`_start_worker`."""
+
+
+def _start_worker(root: Path, settings: HonorRollConfig, today: dt.date) -> None:
+    # Inputs arrive as pickled arguments, not inherited globals, so this works under spawn (Windows) too.
+    global _worker
+    _worker = (story_schema(settings), CheckContext(root, settings, today))
+
+
+def _worker_batch(sources: list[StorySource]) -> list[StoryResult]:
+    assert _worker is not None, "worker started without _start_worker"
+    schema, ctx = _worker
+    return [check_one_story(source, schema, ctx) for source in sources]
+
+
 def _check_stories(
     root: Path, sources: list[StorySource], settings: HonorRollConfig, today: dt.date, workers: int
 ) -> list[StoryResult]:
@@ -71,9 +92,8 @@ def _check_stories(
         return _check_batch(root, sources, settings, today)
     size = -(-len(sources) // (workers * 4))
     batches = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_check_batch, root, batch, settings, today) for batch in batches]
-        return [result for future in futures for result in future.result()]
+    with process_pool(workers, _start_worker, (root, settings, today)) as pool:
+        return [result for batch in pool.map(_worker_batch, batches) for result in batch]
 
 
 @contextmanager
@@ -95,11 +115,29 @@ def check_repository(
     today: dt.date,
     base_ref: str | None = None,
     *,
+    site: SiteSettings | None = None,
     use_cache: bool = True,
     workers: int | None = None,
+    site_url: str | None = None,
 ) -> CheckResult:
+    """``site``: the MkDocs settings and pages to check as well (the command line and the build pass them);
+    ``site_url`` (mkdocs.yml) is where activity links may point besides ``official_hosts``."""
     with _gc_paused():
-        return _check_repository(root, settings, today, base_ref, use_cache, workers)
+        result = _check_repository(root, settings, today, base_ref, use_cache, workers)
+        _check_activities(result, settings, site_url)
+    if site is not None:
+        result.diagnostics += check_site(root, site, site_url)
+        result.diagnostics.sort(key=sort_key)
+    return result
+
+
+def _check_activities(result: CheckResult, settings: HonorRollConfig, site_url: str | None) -> None:
+    """Activities: few files, read fresh every run, checked against the already loaded stories and units."""
+    root = Path(result.archive.root)
+    activities, diagnostics = load_activities(root, settings)
+    diagnostics += check_activities(activities, result.archive, CheckContext(root, settings, result.today), site_url)
+    result.activities = activities
+    result.diagnostics = sorted([*result.diagnostics, *diagnostics], key=sort_key)
 
 
 def _check_repository(
@@ -144,6 +182,7 @@ def _check_repository(
             archive.stories.append(story)
     diagnostics += check_unique_ids(archive)
     diagnostics += check_units(archive)
+    diagnostics += check_unit_privacy(archive)
     diagnostics += check_story_units(archive, ctx)
     rows = quota_rows(archive, settings, today)
     diagnostics += check_quotas(archive, rows, ctx)

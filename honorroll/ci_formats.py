@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .checker import CheckResult
-from .diagnostics import Diagnostic, summary_line
+from .diagnostics import Diagnostic, printable, summary_line
 from .report import render_markdown
 from .schema import STATUS_LABELS
 
@@ -27,6 +28,14 @@ def checked_files(result: CheckResult) -> list[str]:
     files.update(story.file for story in result.archive.stories)
     files.update(d.file for d in result.diagnostics)
     return sorted(files)
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    """Text XML 1.0 can carry: a character it cannot (a control character) is shown as ``<U+0007>``."""
+    return _NOT_XML.sub(lambda m: f"<U+{ord(m.group()):04X}>", printable(text))
 
 
 def _case_name(diagnostic: Diagnostic) -> str:
@@ -62,15 +71,20 @@ def render_junit(result: CheckResult) -> str:
     )
     for d in errors:
         case = ET.SubElement(
-            suite, "testcase", classname=f"honorroll.{d.rule}", name=_case_name(d), file=d.file, line=str(d.line)
+            suite,
+            "testcase",
+            classname=_xml(f"honorroll.{d.rule}"),
+            name=_xml(_case_name(d)),
+            file=_xml(d.file),
+            line=str(d.line),
         )
-        failure = ET.SubElement(case, "failure", type=d.rule, message=d.message)
-        failure.text = d.format_text()
+        failure = ET.SubElement(case, "failure", type=_xml(d.rule), message=_xml(d.message))
+        failure.text = _xml(d.format_text())
     for file in clean_files:
-        case = ET.SubElement(suite, "testcase", classname="honorroll.file", name=file, file=file)
+        case = ET.SubElement(suite, "testcase", classname="honorroll.file", name=_xml(file), file=_xml(file))
         notes = by_file.get(file)
         if notes:
-            ET.SubElement(case, "system-out").text = "\n".join(d.format_text() for d in notes)
+            ET.SubElement(case, "system-out").text = "\n".join(_xml(d.format_text()) for d in notes)
     ET.SubElement(suite, "system-out").text = summary_line(diagnostics)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
@@ -137,8 +151,17 @@ def changed_story_files(root: Path, stories_dir: str, base_ref: str) -> list[tup
     return sorted(changes, key=lambda change: change[1])
 
 
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>!|#~])")
+
+
 def _esc(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Content as literal text in a Markdown table cell: no links, images, HTML or broken rows."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", printable(text)).replace("&", "&amp;")
+
+
+def _code(text: str) -> str:
+    """Content inside a Markdown code span, where backslash escapes do not apply."""
+    return printable(text).replace("`", "'").replace("|", "\\|")
 
 
 _CHANGE_LABELS = {"A": "新增", "M": "修改", "D": "删除"}
@@ -155,7 +178,7 @@ def render_job_summary(
         out += ["### 问题", "", "| 级别 | 位置 | 规则 | 字段 | 说明 |", "|---|---|---|---|---|"]
         for d in (errors + warnings)[:max_rows]:
             out.append(
-                f"| {d.severity.label} | `{_esc(d.file)}:{d.line}` | {d.rule} | {_esc(d.field)} | {_esc(d.message)} |"
+                f"| {d.severity.label} | `{_code(d.file)}:{d.line}` | {d.rule} | {_esc(d.field)} | {_esc(d.message)} |"
             )
         if len(result.diagnostics) > max_rows:
             out.append(f"\n另有 {len(result.diagnostics) - max_rows} 条未列出，请看检查日志。")
@@ -179,7 +202,7 @@ def _change_section(result: CheckResult, root: Path, stories_dir: str, base_ref:
         title = _esc(story.title or "") if story else ""
         unit = story.unit or "" if story else ""
         state = STATUS_LABELS.get(story.status or "", story.status or "") if story else ""
-        lines.append(f"| {_CHANGE_LABELS.get(status, status)} | `{_esc(path)}` | {title} | {unit} | {state} |")
+        lines.append(f"| {_CHANGE_LABELS.get(status, status)} | `{_code(path)}` | {title} | {unit} | {state} |")
     counts = Counter(status for status, _ in changes)
     added = ", ".join(f"{_CHANGE_LABELS.get(k, k)} {v} 个" for k, v in sorted(counts.items()))
     return [*lines, "", f"合计：{added}。", ""]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -30,6 +31,14 @@ class Diagnostic:
     message: str
     """What is wrong and what to do, in Chinese."""
 
+    def __post_init__(self) -> None:
+        # Text from content (file names, field values quoted in messages) reaches terminals, CI logs
+        # and reports: a line break there could forge a CI command, a bidi override could reorder it.
+        for name in ("rule", "file", "field", "message"):
+            value = getattr(self, name)
+            if _UNPRINTABLE.search(value):
+                object.__setattr__(self, name, printable(value))
+
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
@@ -53,11 +62,22 @@ class Diagnostic:
         return data
 
 
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_SHOWN = {"\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters, line breaks and bidi controls shown as ``\\n`` or ``<U+202E>``."""
+    return _UNPRINTABLE.sub(lambda m: _SHOWN.get(m.group(), f"<U+{ord(m.group()):04X}>"), text)
+
+
 def _escape_data(text: str) -> str:
+    # As GitHub's toolkit escapes command data (@actions/core escapeData).
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
+    # As the toolkit escapes properties: a ":" or "," could otherwise end the property early.
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 

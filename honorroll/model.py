@@ -62,6 +62,9 @@ class Subject:
     type: str
     name: str
     position: str | None = None
+    minor: bool = False
+    """A child (e.g. 新时代好少年): photos are published only with a recorded guardian consent."""
+    guardian_consent_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,13 @@ class Story:
         self.title = data.get("title")
         subject = data.get("subject")
         if subject and "type" in subject and "name" in subject:
-            self.subject = Subject(subject["type"], subject["name"], subject.get("position"))
+            self.subject = Subject(
+                subject["type"],
+                subject["name"],
+                subject.get("position"),
+                subject.get("minor") is True,
+                subject.get("guardian_consent_on"),
+            )
         self.unit = data.get("unit")
         self.category = data.get("category")
         self.summary = data.get("summary")

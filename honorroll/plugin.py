@@ -27,11 +27,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from . import output
 from .cache import resolve_cache_dir
 from .checker import CheckResult, check_repository
 from .config import HonorRollConfig, effective_today
 from .diagnostics import summary_line
+from .preview import port_problem
 from .published_ids import detect_base_ref
+from .settings import load_project, site_settings
 from .site import search, stamp, urls, views
 from .site.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
 from .site.csp import policy
@@ -88,13 +91,15 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._refuse_taken_port(config)
         root = Path(config.config_file_path).resolve().parent
         try:
             today = effective_today(self.config)
         except ValueError as exc:
             raise PluginError(str(exc)) from exc
         base_ref = detect_base_ref(self.config.base_ref)
-        result = check_repository(root, self.config, today, base_ref)
+        site = site_settings(load_project(config.config_file_path))
+        result = check_repository(root, self.config, today, base_ref, site=site, site_url=config.site_url)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         for diagnostic in result.diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format_text())
@@ -124,6 +129,17 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 "、".join(owners),
             )
 
+    def _refuse_taken_port(self, config: MkDocsConfig) -> None:
+        """``mkdocs serve`` binds its port only after the first build, and a taken one ends in an English
+        traceback: say it in Chinese before building. Once: on rebuilds the port is the server's own."""
+        if self.command != "serve" or getattr(self, "port_checked", False):
+            return
+        self.port_checked = True
+        host, port = config.dev_addr
+        problem = port_problem(host, port, f"mkdocs serve -a {host}:{port + 1}")
+        if problem is not None:
+            raise PluginError(problem)
+
     def _customise_theme(self, config: MkDocsConfig) -> None:
         """Templates, partials and CSS shipped in the package, after any custom_dir of the site."""
         dirs = config.theme.dirs
@@ -139,9 +155,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def _stage_output(self, config: MkDocsConfig) -> None:
         """Build into a sibling folder and swap it in at the end, so a failed build never leaves half a site."""
         final = Path(config.site_dir)
-        final.parent.mkdir(parents=True, exist_ok=True)
         self.final_site_dir = final
-        self.staging_dir = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        self.staging_dir = output.stage(final)
         config.site_dir = str(self.staging_dir)
 
     def on_serve(
@@ -262,13 +277,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir
-        previous = final.with_name(f".{final.name}.previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        if final.exists():
-            final.rename(previous)
-        staging.rename(final)
+        previous = output.swap_in(staging, final)
         stamp.commit_manifest(self.cache_dir(config), final)
-        discard_in_background(previous, self.cache_dir(config))
+        if previous is not None:
+            discard_in_background(previous, self.cache_dir(config))
         config.site_dir = str(final)
         self.staging_dir = None
 

@@ -18,6 +18,9 @@ from .config import HonorRollConfig
 Path = tuple[str | int, ...]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Never legitimate in a field: C0/C1 control characters (Tab and line feed aside) and the bidi
+overrides and isolates that reorder what a reader or a terminal shows ("Trojan Source")."""
 
 STATUS_LABELS = {"notice": "公示中", "published": "已发布", "withdrawn": "已撤下"}
 SUBJECT_TYPE_LABELS = {"individual": "个人", "collective": "集体"}
@@ -83,6 +86,8 @@ def story_schema(settings: HonorRollConfig) -> Spec:
                     "type": _s("主体类型", required=True, choices=SUBJECT_TYPE_LABELS),
                     "name": _s("姓名或集体名称", required=True, max_length=40),
                     "position": _s("岗位", max_length=40),
+                    "minor": Spec("bool", "是否未成年人（true 时，带照片公开须填写监护人同意日期）"),
+                    "guardian_consent_on": _d("监护人书面同意公开的日期（未成年人带照片公开时必填）"),
                 },
             ),
             "unit": _s("所属单位编号", required=True, pattern=ID_PATTERN, pattern_hint="单位编号"),
@@ -144,6 +149,41 @@ def unit_schema() -> Spec:
             "quota": Spec("int", "每年任务数", minimum=0),
             "shortfalls": Spec("dict", "已记录的未完成年度", key=Spec("int", "年度", minimum=1949), item=_s("原因")),
             "description": _s("单位简介"),
+        },
+    )
+
+
+ACTIVITY_MODE_LABELS = {"offline": "线下", "online": "线上"}
+
+
+def activity_schema(settings: HonorRollConfig) -> Spec:
+    """An activity that spread the stories: a talk, a performance, an online video …"""
+    kinds = {kind: f"{ACTIVITY_MODE_LABELS[mode]}活动" for kind, mode in settings.activity_kinds.items()}
+    return Spec(
+        "map",
+        "活动",
+        fields={
+            "title": _s("活动名称", required=True, max_length=60),
+            "kind": _s("活动形式", required=True, choices=kinds),
+            "date": _d("活动日期（线上为发布日期）", required=True),
+            "unit": _s("组织单位编号", required=True, pattern=ID_PATTERN, pattern_hint="单位编号"),
+            "stories": Spec(
+                "list",
+                "讲述的故事编号（至少一个，须为已发布的故事）",
+                required=True,
+                item=_s("故事编号", pattern=ID_PATTERN, pattern_hint="故事编号"),
+            ),
+            "place": _s("地点（线下活动必填）", max_length=60),
+            "platform": _s("发布平台（线上活动必填）", max_length=40),
+            "audience": Spec("int", "参与人次（线下活动必填）", minimum=0),
+            "views": Spec("int", "观看量（线上活动必填）", minimum=0),
+            "link": _s("链接（只能指向本站或站点设置中的官方网站，https）", max_length=300),
+            "summary": _s("一句话简介", max_length=settings.summary_max_chars),
+            "cover": Spec(
+                "map",
+                "封面照片",
+                fields={"src": _s("照片文件名", required=True), "alt": _s("替代文字（描述照片内容，必填）")},
+            ),
         },
     )
 
@@ -248,6 +288,16 @@ def _check_str(value: Any, spec: Spec, path: Path, issues: list[Issue]) -> Any:
     if not text:
         if spec.required:
             issues.append(Issue(path, f"必填字段“{_name(path)}”（{spec.label}）没有填写内容"))
+        return None
+    hidden = FORBIDDEN_CHARACTERS.search(text)
+    if hidden is not None:
+        issues.append(
+            Issue(
+                path,
+                f"“{_name(path)}”（{spec.label}）第 {hidden.start() + 1} 个字是不可见的控制字符 U+{ord(hidden.group()):04X}："
+                "它会打乱文字的显示方向或伪造输出，请删除它（通常是从网页或文档复制时带进来的）",
+            )
+        )
         return None
     if spec.choices is not None and text not in spec.choices:
         options = "、".join(f"{k}（{v}）" if k != v else k for k, v in spec.choices.items())

@@ -1,6 +1,6 @@
 """Writes the JSON Schema files editors' tools use, generated from :mod:`honorroll.schema`.
 
-``schemas/story.schema.json`` and ``schemas/unit.schema.json`` are never edited by hand:
+``schemas/story.schema.json``, ``unit.schema.json`` and ``activity.schema.json`` are never edited by hand:
 ``honorroll schema --out schemas/`` regenerates them, and a test fails when they are stale.
 """
 
@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from .config import HonorRollConfig
-from .schema import story_schema, to_json_schema, unit_schema
+from .schema import activity_schema, story_schema, to_json_schema, unit_schema
 
 STORY_SCHEMA_FILE = "story.schema.json"
 UNIT_SCHEMA_FILE = "unit.schema.json"
+ACTIVITY_SCHEMA_FILE = "activity.schema.json"
 
 
 def schema_documents(settings: HonorRollConfig) -> dict[str, dict[str, Any]]:
@@ -22,6 +23,9 @@ def schema_documents(settings: HonorRollConfig) -> dict[str, dict[str, Any]]:
     return {
         STORY_SCHEMA_FILE: to_json_schema(story_schema(settings), "光荣榜故事的 front matter"),
         UNIT_SCHEMA_FILE: to_json_schema(unit_schema(), "光荣榜单位文件 units/<编号>.yml"),
+        ACTIVITY_SCHEMA_FILE: to_json_schema(
+            activity_schema(settings), "光荣榜活动的 front matter（activities/<年度>/）"
+        ),
     }
 
 

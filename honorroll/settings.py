@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
+from . import yamlio
 from .config import HonorRollConfig
+from .rules.site_config import SiteSettings, from_mkdocs_yaml
 
 PLUGIN_NAME = "honorroll"
 
@@ -48,13 +52,41 @@ def validated_settings(options: dict[str, Any], config_file: str) -> HonorRollCo
     return settings
 
 
+def _read_mkdocs_yml(path: Path, shown: str) -> dict[str, Any]:
+    """mkdocs.yml as data, or a :class:`SettingsError` in Chinese naming the line (never a traceback)."""
+    try:
+        text = yamlio.decode(path.read_bytes())
+        with path.open("rb") as handle:
+            data = yaml_load(handle) or {}
+    except yamlio.TextDecodeError as exc:
+        raise SettingsError(f"{shown}:{exc.line}: {exc}") from exc
+    except (yaml.YAMLError, ConfigurationError, RecursionError) as exc:
+        cause = exc if isinstance(exc, yaml.MarkedYAMLError) else exc.__cause__ or exc.__context__
+        mark = cause.problem_mark if isinstance(cause, yaml.MarkedYAMLError) else None
+        line = mark.line + 1 if mark is not None else 1
+        slip = yamlio.invisible_character(text) or yamlio.first_slip(text, line)
+        if slip is not None:
+            raise SettingsError(f"{shown}:{slip[0]}: {slip[1]}") from exc
+        problem = cause.problem if isinstance(cause, yaml.MarkedYAMLError) else None
+        raise SettingsError(
+            f"{shown}:{line}: YAML 格式错误（{problem or cause}）：请检查这一行的缩进、冒号和引号"
+        ) from exc
+    if not isinstance(data, dict):
+        raise SettingsError(f"{shown}: 应为“键: 值”形式的设置，请检查文件内容")
+    return data
+
+
 def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     path = Path(config_file).resolve()
     if not path.is_file():
         raise SettingsError(f"找不到站点设置文件 {config_file}：请在内容仓库的根目录运行，或用 -f 指定 mkdocs.yml")
-    with path.open("rb") as handle:
-        mkdocs_config = yaml_load(handle) or {}
+    mkdocs_config = _read_mkdocs_yml(path, str(config_file))
     options = plugin_options(mkdocs_config)
     if options is None:
         raise SettingsError(f"{config_file} 的 plugins 中没有 {PLUGIN_NAME}：请添加 `- {PLUGIN_NAME}`")
     return Project(path.parent, path, validated_settings(options, str(path)), mkdocs_config)
+
+
+def site_settings(project: Project) -> SiteSettings:
+    """What the site check needs from mkdocs.yml: asset URLs, theme font, extensions, docs_dir."""
+    return from_mkdocs_yaml(project.mkdocs, project.config_file.read_text(encoding="utf-8", errors="replace"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,18 @@ from honorroll.settings import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 6, 28)
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _small_jpeg() -> bytes:
+    """A real 64×48 JPEG: photos are decoded, so a bare signature no longer passes."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+JPEG = _small_jpeg()
 
 VALID_STORY: dict[str, Any] = {
     "title": "深山邮路上的“不老松”",
@@ -62,7 +74,7 @@ class ContentRepo:
     def write_config(self, **extra: Any) -> Path:
         config = {
             "site_name": "测试站点",
-            "site_url": "https://example.org/",
+            "site_url": "https://rongyu.qingyu.example/",  # not the sample address: that one warns
             "docs_dir": "pages",
             "site_dir": "build",
             "theme": {"name": "material", "language": "zh", "font": False},

@@ -23,7 +23,7 @@ def build_env() -> dict[str, str]:
 def copy_sample(dest: Path, site_url: str | None = None) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("pages", "stories", "units"):
+    for folder in ("pages", "stories", "units", "activities"):
         shutil.copytree(ROOT / folder, dest / folder)
     if site_url is not None:
         config = dest / "mkdocs.yml"

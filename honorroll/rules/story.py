@@ -11,12 +11,18 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
+from .. import media
 from ..diagnostics import Diagnostic, Severity, error
 from ..loader import body_images
 from ..model import Story
 from ..workdays import count_workdays
 from .context import CheckContext, at_field
+from .privacy import check_minor_consent, check_privacy, find_private_numbers, is_resident_id
+from .safety import check_safety
+
+__all__ = ["check_story", "find_private_numbers", "is_resident_id"]
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -64,6 +70,48 @@ _STEP_LABELS = {
 }
 
 
+def date_window(ctx: CheckContext) -> tuple[dt.date, dt.date]:
+    """Dates a story's record can carry: from the year before the programme began to a year from today."""
+    return _date_window(ctx.settings.start_year, ctx.today)
+
+
+@lru_cache(maxsize=8)
+def _date_window(start_year: int, today: dt.date) -> tuple[dt.date, dt.date]:
+    low = dt.date(min(max(start_year - 1, dt.MINYEAR), dt.MAXYEAR), 1, 1)
+    high = dt.date.max if today > dt.date.max - dt.timedelta(days=366) else today + dt.timedelta(days=366)
+    return low, high
+
+
+def _recorded_dates(story: Story) -> list[tuple[tuple[str, ...], str, dt.date | None]]:
+    p, e, s = story.process, story.eligibility, story.subject
+    return [
+        (("eligibility", "checked_on"), "资格审查日期", e.checked_on if e else None),
+        (("process", "nominated_on"), "群众评选日期", p.nominated_on if p else None),
+        (("process", "recommended_on"), "单位推荐日期", p.recommended_on if p else None),
+        (("process", "approved_on"), "组织审定日期", p.approved_on if p else None),
+        (("process", "notice", "start"), "公示开始日期", p.notice_start if p else None),
+        (("process", "notice", "end"), "公示结束日期", p.notice_end if p else None),
+        (("published_on",), "发布日期", story.published_on),
+        (("withdrawn", "on"), "撤下日期", story.withdrawn_on),
+        (("subject", "guardian_consent_on"), "监护人同意日期", s.guardian_consent_on if s else None),
+    ]
+
+
+def check_dates(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A year typed wrong (0024, 2204, 9999) is named here, before any rule counts days across it."""
+    low, high = date_window(ctx)
+    for path, label, day in _recorded_dates(story):
+        if day is not None and not low <= day <= high:
+            yield at_field(
+                E,
+                "process",
+                story,
+                path,
+                f"{label} {day} 不在合理范围内（{low} 至 {high}）：活动从 {ctx.settings.start_year} 年开始，"
+                "日期不会早于前一年、也不会晚于一年以后，请核对年份是否写错",
+            )
+
+
 def check_process(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
     p = story.process
     if p is None:
@@ -99,7 +147,8 @@ def check_process(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
             ("eligibility", "checked_on"),
             f"资格审查日期 {elig.checked_on} 晚于组织审定日期 {p.approved_on}：资格审查必须在审定之前（或当天）完成",
         )
-    if p.notice_start and p.notice_end and p.notice_start <= p.notice_end:
+    low, high = date_window(ctx)
+    if p.notice_start and p.notice_end and low <= p.notice_start <= p.notice_end <= high:
         yield from _check_notice_length(story, ctx, p.notice_start, p.notice_end)
     if story.published_on and story.published_on > ctx.today:
         yield at_field(
@@ -132,7 +181,7 @@ def _check_notice_length(story: Story, ctx: CheckContext, start: dt.date, end: d
             "（按国家法定节假日和调休计算）：请延长公示结束日期",
         )
     if count.uncovered_years:
-        years = "、".join(str(y) for y in count.uncovered_years)
+        years = year_ranges(count.uncovered_years)
         yield at_field(
             W,
             "notice-length",
@@ -140,6 +189,17 @@ def _check_notice_length(story: Story, ctx: CheckContext, start: dt.date, end: d
             ("process", "notice", "end"),
             f"节假日数据尚未包含 {years} 年，公示工作日按周一至周五估算；国务院公布安排后请升级 chinesecalendar 包",
         )
+
+
+def year_ranges(years: tuple[int, ...]) -> str:
+    """``2003、2027–2029``: consecutive years as one range, so a long span stays one short phrase."""
+    parts: list[str] = []
+    for year in years:
+        if parts and parts[-1].rsplit("–", 1)[-1] == str(year - 1):
+            parts[-1] = f"{parts[-1].split('–')[0]}–{year}"
+        else:
+            parts.append(str(year))
+    return "、".join(parts)
 
 
 def check_status(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -182,12 +242,8 @@ def check_status(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
         )
 
 
-PHOTO_SIGNATURES: dict[str, Callable[[bytes], bool]] = {
-    "JPEG": lambda head: head.startswith(b"\xff\xd8\xff"),
-    "PNG": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
-    "WebP": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
-}
-PHOTO_EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WebP"}
+PHOTO_EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+_FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 
 
 def check_photos(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -209,6 +265,7 @@ def check_photos(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def _photo_problems(story: Story, ctx: CheckContext, src: str) -> Iterator[str]:
+    """Where the photo is, then what it is: read without following links, decoded by content within limits."""
     lowered = src.lower()
     if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith("//"):
         yield f"照片“{src}”是网址：站点不加载外部资源，请把照片文件放进故事文件夹，并写文件名"
@@ -220,114 +277,28 @@ def _photo_problems(story: Story, ctx: CheckContext, src: str) -> Iterator[str]:
         stem = story.file.rsplit("/", 1)[-1][:-3]
         yield f"只有文件夹形式的故事才能带照片：请把 {story.file} 改为 {story.folder}/{stem}/index.md，照片放在同一文件夹"
         return
-    folder = ctx.root / story.folder
-    path = folder / src
-    kind = PHOTO_EXTENSIONS.get(os.path.splitext(lowered)[1])
+    yield from photo_file_problems(ctx, story.folder, src)
+
+
+def photo_file_problems(ctx: CheckContext, folder: str, src: str) -> Iterator[str]:
+    """What the photo file is: read without following links, decoded by content within the limits.
+
+    ``folder`` is the story's (or activity's) folder relative to the content root; ``src`` is
+    a relative path inside it that already passed the location checks.
+    """
+    kind = PHOTO_EXTENSIONS.get(os.path.splitext(src.lower())[1])
     if kind is None:
         yield f"照片“{src}”的格式不受支持：只能用 JPEG（.jpg）、PNG（.png）或 WebP（.webp）"
         return
+    limits = media.Limits(ctx.settings.max_photo_bytes, ctx.settings.max_photo_pixels)
     try:
-        real = path.resolve(strict=True)
-    except (FileNotFoundError, OSError):
-        yield f"找不到照片“{src}”：请把文件放在 {story.folder}/ 中，并核对文件名（区分大小写）"
+        data = media.read_untrusted(ctx.root / folder, src, limits.max_bytes, src, f"{folder}/")
+        info = media.inspect_photo(data, limits, src)
+    except media.PhotoError as problem:
+        yield str(problem)
         return
-    if not real.is_relative_to(folder.resolve()) or not real.is_file():
-        yield f"照片“{src}”不在故事文件夹内：请把真实文件（不是链接）放进 {story.folder}/"
-        return
-    size = real.stat().st_size
-    if size > ctx.settings.max_photo_bytes:
-        limit = ctx.settings.max_photo_bytes / 1024 / 1024
-        yield f"照片“{src}”有 {size / 1024 / 1024:.1f} MB，超过 {limit:g} MB：请压缩或缩小后再提交"
-    with real.open("rb") as handle:
-        head = handle.read(16)
-    if not PHOTO_SIGNATURES[kind](head):
-        actual = next((name for name, test in PHOTO_SIGNATURES.items() if test(head)), None)
-        what = f"实际是 {actual} 格式，请把扩展名改对" if actual else "文件内容不是 JPEG、PNG 或 WebP 图片，请重新导出"
-        yield f"照片“{src}”的扩展名是 {kind}，但{what}"
-
-
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?![0-9])")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def is_resident_id(number: str) -> bool:
-    """A mainland resident ID number: 18 characters whose last one is the ISO 7064 check digit."""
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=False))
-    return _ID_CHECK[total % 11] == number[17].upper()
-
-
-_DIGIT_RUN = re.compile(r"[0-9+][0-9Xx +-]{10,}")
-
-
-def find_private_numbers(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, description) of each personal number in ``text``.
-
-    A cheap scan for long digit runs comes first; the exact patterns only look at those.
-    """
-    for run in _DIGIT_RUN.finditer(text):
-        start = max(0, run.start() - 1)
-        segment = text[start : run.end() + 1]
-        for match in _ID_NUMBER.finditer(segment):
-            if is_resident_id(match.group(1)):
-                yield start + match.start(1), "居民身份证号码"
-        for match in _MOBILE.finditer(segment):
-            yield start + match.start(), "手机号码"
-
-
-def check_privacy(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
-    if not story.is_public:
-        return
-    fields: list[tuple[tuple[str | int, ...], str | None]] = [
-        (("title",), story.title),
-        (("summary",), story.summary),
-        (("subject", "name"), story.subject.name if story.subject else None),
-        (("subject", "position"), story.subject.position if story.subject else None),
-        (("cover", "alt"), story.cover.alt if story.cover else None),
-    ]
-    fields.extend((("tags", i), tag) for i, tag in enumerate(story.tags))
-    for path, text in fields:
-        for _offset, what in find_private_numbers(text or ""):
-            yield at_field(E, "privacy", story, path, _privacy_message(what))
-    body = story.body
-    for offset, what in sorted(find_private_numbers(body)):
-        line = story.body_line + body.count("\n", 0, offset)
-        yield error("privacy", story.file, line, "正文", _privacy_message(what))
-
-
-def _privacy_message(what: str) -> str:
-    return f"公开内容中出现了{what}：为保护个人隐私，请删除或改写（如“138****0000”）"
-
-
-_UNSAFE = [
-    (re.compile(r"<\s*script\b", re.I), "<script> 脚本"),
-    (re.compile(r"<\s*iframe\b", re.I), "<iframe> 内嵌网页"),
-    (re.compile(r"<\s*(?:object|embed)\b", re.I), "<object>/<embed> 内嵌对象"),
-    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "on...= 事件属性"),
-    (re.compile(r"(?:javascript|vbscript)\s*:", re.I), "javascript: 链接"),
-]
-
-
-_ANY_UNSAFE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _UNSAFE), re.I)
-
-
-def check_safety(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
-    body = story.body
-    if not _ANY_UNSAFE.search(body):
-        return
-    for offset, line in enumerate(body.splitlines()):
-        for pattern, what in _UNSAFE:
-            if pattern.search(line):
-                yield error(
-                    "safety",
-                    story.file,
-                    story.body_line + offset,
-                    "正文",
-                    f"正文中不允许出现 {what}：故事只能用 Markdown 文字、图片和普通链接，请删除这段代码",
-                )
+    if info.format != kind:
+        yield f"照片“{src}”的扩展名是 {_FORMAT_NAMES[kind]}，但实际是 {_FORMAT_NAMES[info.format]} 格式，请把扩展名改对"
 
 
 def check_honors(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -351,11 +322,13 @@ def check_honors(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
 
 STORY_RULES: tuple[Callable[[Story, CheckContext], Iterator[Diagnostic]], ...] = (
     check_year,
+    check_dates,
     check_eligibility,
     check_process,
     check_status,
     check_photos,
     check_privacy,
+    check_minor_consent,
     check_safety,
     check_honors,
 )

@@ -42,7 +42,7 @@ def default_nav(docs_dir: Path) -> list[dict[str, str]]:
 
 
 def _title(path: Path) -> str:
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8-sig").splitlines():  # Windows editors save a BOM
         if line.startswith("# "):
             return line[2:].strip()
     return path.stem

@@ -60,6 +60,16 @@ def notice_path(page: int = 1) -> str:
     return paged("notice/", page)
 
 
+def share_image_path(story_id: str) -> str:
+    """The story's 1200×630 share image (``og:image``)."""
+    return f"share/{story_id}.jpg"
+
+
+def site_share_image_path() -> str:
+    """The site's share image, for the home page and every list page."""
+    return "share/site.jpg"
+
+
 def photo_path(story: Story, src: str) -> str:
     """A story's photo sits beside its page, so ``![](photo.jpg)`` in the body works as written."""
     return story_path(story) + src

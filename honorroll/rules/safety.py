@@ -1,0 +1,86 @@
+"""What a body may contain, told to the editor before the site drops it (see :mod:`honorroll.html_policy`).
+
+The site sanitises every rendered body with the allow-list; these rules walk the same HTML
+and report each thing that would be removed or refused, with its line, so nothing vanishes
+without a word. Rendering costs about half a millisecond, so a body is rendered only when
+it contains something Markdown could turn into markup beyond plain links and images; those
+are checked straight from the source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import markdown
+
+from ..diagnostics import Diagnostic, Severity
+from ..html_policy import MARKDOWN_EXTENSIONS, Violation, image_refusal, link_refusal, violations
+from ..model import Story
+from .context import CheckContext
+
+# Raw HTML, character references, attribute lists, reference-style links and definitions, and
+# links whose target starts on the next line: anything the inline scan below cannot judge.
+_NEEDS_RENDER = re.compile(r"<[A-Za-z!/?]|&#?\w+;|\{[:#.]|\{\s*\w+\s*=|\]\s*\[|^\s{0,3}\[[^\]\n]+\]:|\]\(\s*$", re.M)
+_INLINE_TARGET = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def _render(body: str) -> str:
+    global _MARKDOWN
+    if _MARKDOWN is None:  # one converter per process: building one loads every extension
+        _MARKDOWN = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS))
+    _MARKDOWN.reset()
+    return str(_MARKDOWN.convert(body))
+
+
+def body_violations(body: str) -> Iterator[tuple[int, Violation]]:
+    """(line offset in ``body``, violation) for everything the sanitiser would drop or refuse."""
+    lines = body.splitlines()
+    if _NEEDS_RENDER.search(body):
+        for found in violations(_render(body)):
+            yield _locate(lines, found.needle), found
+        return
+    for offset, line in enumerate(lines):
+        if "](" not in line:
+            continue
+        for match in _INLINE_TARGET.finditer(line):
+            target = match.group(2)
+            why = image_refusal(target) if match.group(1) else link_refusal(target)
+            if why:
+                yield offset, Violation(why, target)
+
+
+def _locate(lines: list[str], needle: str) -> int:
+    """The first line that shows ``needle``; the first line with markup when the source spells it otherwise."""
+    lowered = needle.lower()
+    for offset, line in enumerate(lines):
+        if lowered in line.lower():
+            return offset
+    for offset, line in enumerate(lines):
+        if _NEEDS_RENDER.search(line):
+            return offset
+    return 0
+
+
+def body_diagnostics(file: str, first_line: int, body: str, field: str) -> Iterator[Diagnostic]:
+    for offset, found in body_violations(body):
+        yield Diagnostic(Severity.ERROR, "safety", file, first_line + offset, field, found.message)
+
+
+def check_safety(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
+    yield from body_diagnostics(story.file, story.body_line, story.body, "正文")
+
+
+def check_page_file(root: Path, path: Path) -> Iterator[Diagnostic]:
+    """A page of the site's own (``docs_dir``) obeys the same allow-list as a story body."""
+    file = path.relative_to(root).as_posix()
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    first_line = 1
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            first_line = text.count("\n", 0, end + 5) + 1
+            text = text[end + 5 :]
+    yield from body_diagnostics(file, first_line, text, "正文")

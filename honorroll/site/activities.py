@@ -1,0 +1,261 @@
+"""View models for the activities pages and a story's "featured in" list: plain data, no markup.
+
+``activities/<year>/`` lists the year's activities (template ``honorroll/activities.html``); a story
+page lists the activities that featured it (partial ``partials/featured-in.html``). Links are
+relative (:func:`urls.href`), so the site works under any prefix; an activity's photos keep the
+content layout (``activities/<year>/<id>/<file>``), like a story's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..activities import Activity
+from ..assessment import ActivityTotals
+from ..loader import _HTML_IMAGE, _MD_IMAGE  # the same image syntax the rules check
+from ..model import Story, Unit
+from ..rules.activities import activity_images
+from . import urls
+
+MarkdownRenderer = Callable[[str], str]
+"""Turns an activity's Markdown body into HTML with the same (safe) settings as story bodies."""
+
+
+def activities_path(year: int) -> str:
+    return f"activities/{year}/"
+
+
+def activity_photo_path(activity: Activity, src: str) -> str:
+    return f"{activity.folder}/{src}"
+
+
+def date_label(day: dt.date | None) -> str:
+    return f"{day.year} 年 {day.month} 月 {day.day} 日" if day else ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLink:
+    id: str
+    title: str
+    name: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityCard:
+    id: str
+    """Also the anchor on the year page (``#<id>``)."""
+    title: str
+    kind: str
+    mode: str
+    mode_label: str
+    date: str
+    date_label: str
+    where_label: str
+    where: str
+    unit_name: str
+    unit_href: str | None
+    reach_label: str
+    summary: str | None
+    link: str | None
+    """Already checked against the allow-list: the site itself or an official host."""
+    cover_src: str | None
+    cover_alt: str
+    stories: tuple[StoryLink, ...]
+    body_html: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class YearLink:
+    year: int
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitiesYearPage:
+    year: int
+    path: str
+    title: str
+    description: str
+    offline: int
+    audience: int
+    online: int
+    views: int
+    stats: tuple[tuple[str, str], ...]
+    """(label, value) pairs for the page's figures, already worded."""
+    activities: tuple[ActivityCard, ...]
+    years: tuple[YearLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeaturedIn:
+    title: str
+    kind: str
+    date_label: str
+    unit_name: str
+    reach_label: str
+    href: str
+
+
+def reach_label(activity: Activity) -> str:
+    if activity.is_online:
+        return f"观看 {activity.views or 0:,} 次"
+    return f"参与 {activity.audience or 0:,} 人次"
+
+
+def activity_years(activities: Iterable[Activity]) -> list[int]:
+    return sorted({a.year for a in activities if a.mode is not None}, reverse=True)
+
+
+def activities_year_page(
+    year: int,
+    activities: Sequence[Activity],
+    stories: Mapping[str, Story],
+    units: Mapping[str, Unit],
+    render: MarkdownRenderer | None = None,
+) -> ActivitiesYearPage:
+    """The year's activities, newest first, with the year's sums in the words of a work summary."""
+    here = activities_path(year)
+    mine = sorted(
+        (a for a in activities if a.year == year and a.mode is not None),
+        key=lambda a: (a.date or dt.date.min, a.id),
+        reverse=True,
+    )
+    totals = ActivityTotals.of(mine)
+    cards = tuple(_card(a, here, stories, units, render) for a in mine)
+    years = tuple(YearLink(y, urls.href(here, activities_path(y)), y == year) for y in activity_years(activities))
+    description = (
+        f"{year} 年开展线下活动 {totals.offline} 场次、覆盖 {totals.audience:,} 人次，"
+        f"线上发布 {totals.online} 则、观看 {totals.views:,} 次"
+    )
+    return ActivitiesYearPage(
+        year=year,
+        path=here,
+        title=f"{year} 年度宣传活动",
+        description=description,
+        offline=totals.offline,
+        audience=totals.audience,
+        online=totals.online,
+        views=totals.views,
+        stats=(
+            ("线下活动", f"{totals.offline:,} 场次"),
+            ("覆盖群众", f"{totals.audience:,} 人次"),
+            ("线上发布", f"{totals.online:,} 则"),
+            ("累计观看", f"{totals.views:,} 次"),
+        ),
+        activities=cards,
+        years=years,
+    )
+
+
+def activities_year_pages(
+    activities: Sequence[Activity],
+    stories: Mapping[str, Story],
+    units: Mapping[str, Unit],
+    render: MarkdownRenderer | None = None,
+) -> list[ActivitiesYearPage]:
+    return [activities_year_page(y, activities, stories, units, render) for y in activity_years(activities)]
+
+
+def _card(
+    activity: Activity,
+    here: str,
+    stories: Mapping[str, Story],
+    units: Mapping[str, Unit],
+    render: MarkdownRenderer | None,
+) -> ActivityCard:
+    unit = units.get(activity.unit or "")
+    featured = [stories[s] for s in activity.stories if s in stories and stories[s].is_published]
+    cover = activity.cover
+    body = year_page_markdown(activity).strip()
+    return ActivityCard(
+        id=activity.id,
+        title=activity.title or activity.id,
+        kind=activity.kind or "",
+        mode=activity.mode or "",
+        mode_label="线上" if activity.is_online else "线下",
+        date=activity.date.isoformat() if activity.date else "",
+        date_label=date_label(activity.date),
+        where_label="平台" if activity.is_online else "地点",
+        where=(activity.platform if activity.is_online else activity.place) or "",
+        unit_name=unit.display_name if unit else "",
+        unit_href=urls.href(here, urls.unit_path(unit.id)) if unit else None,
+        reach_label=reach_label(activity),
+        summary=activity.summary,
+        link=activity.link,
+        cover_src=urls.href(here, activity_photo_path(activity, cover.src)) if cover else None,
+        cover_alt=(cover.alt or "") if cover else "",
+        stories=tuple(
+            StoryLink(s.id, s.title or s.id, s.subject.name if s.subject else "", urls.href(here, urls.story_path(s)))
+            for s in featured
+        ),
+        body_html=render(body) if render is not None and body else None,
+    )
+
+
+def year_page_markdown(activity: Activity) -> str:
+    """The body with its photos addressed from the year page (``<id>/photo.jpg`` instead of ``photo.jpg``)."""
+    if not activity.is_bundle:
+        return activity.body
+    prefix = f"{activity.id}/"
+
+    def insert(match: re.Match[str], group: int) -> str:
+        cut = match.start(group) - match.start(0)
+        return match.group(0)[:cut] + prefix + match.group(0)[cut:]
+
+    out = []
+    for line in activity.body.splitlines(keepends=True):
+        line = _MD_IMAGE.sub(lambda m: insert(m, 2), line)
+        out.append(_HTML_IMAGE.sub(lambda m: insert(m, 1), line))
+    return "".join(out)
+
+
+def photo_files(activities: Iterable[Activity]) -> list[str]:
+    """Site paths (= content paths) of every photo the activity pages show, to copy into the site."""
+    return sorted(
+        {
+            activity_photo_path(a, src)
+            for a in activities
+            if a.is_bundle and a.mode is not None
+            for src, _alt, _line, _where in activity_images(a)
+        }
+    )
+
+
+def featured_index(activities: Iterable[Activity]) -> dict[str, list[Activity]]:
+    """Story ID → activities that featured it, newest first; built once for every story page."""
+    index: dict[str, list[Activity]] = defaultdict(list)
+    for activity in activities:
+        if activity.mode is None:
+            continue
+        for story_id in dict.fromkeys(activity.stories):
+            index[story_id].append(activity)
+    for items in index.values():
+        items.sort(key=lambda a: (a.date or dt.date.min, a.id), reverse=True)
+    return dict(index)
+
+
+def featured_in(story: Story, index: Mapping[str, Sequence[Activity]], units: Mapping[str, Unit]) -> list[FeaturedIn]:
+    """The activities that featured a published story, linked from its page; nothing for any other story."""
+    if not story.is_published:
+        return []
+    here = urls.story_path(story)
+    out = []
+    for activity in index.get(story.id, ()):
+        unit = units.get(activity.unit or "")
+        out.append(
+            FeaturedIn(
+                title=activity.title or activity.id,
+                kind=activity.kind or "",
+                date_label=date_label(activity.date),
+                unit_name=unit.display_name if unit else "",
+                reach_label=reach_label(activity),
+                href=urls.href(here, activities_path(activity.year)) + f"#{activity.id}",
+            )
+        )
+    return out

@@ -1,0 +1,125 @@
+"""View models for the activities pages and a story's "featured in" list, and their templates (no build)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+
+import jinja2
+import pytest
+
+from honorroll.checker import CheckResult
+from honorroll.site.activities import (
+    activities_year_page,
+    activities_year_pages,
+    featured_in,
+    featured_index,
+    photo_files,
+    year_page_markdown,
+)
+from tests.conftest import JPEG, ROOT, ContentRepo, errors
+from tests.test_activities import VIDEO, write_activity
+
+THEME = ROOT / "honorroll" / "theme"
+
+
+@pytest.fixture
+def checked(repo: ContentRepo) -> CheckResult:
+    repo.write_story()
+    path = write_activity(
+        repo,
+        bundle=True,
+        cover={"src": "cover.jpg", "alt": "宣讲现场"},
+        summary="讲述深山邮路的故事。",
+        body='第一段。\n\n![听众](hall.jpg) 与 <img src="stage.jpg" alt="舞台">\n',
+    )
+    for name in ("cover.jpg", "hall.jpg", "stage.jpg"):
+        (path.parent / name).write_bytes(JPEG)
+    write_activity(repo, "2024-bus-video", data=VIDEO, date=dt.date(2024, 6, 20))
+    write_activity(repo, "2023-talk", year=2023, date=dt.date(2023, 9, 1), stories=["2024-lin-postman"])
+    result = repo.check()
+    assert errors(result) == []
+    return result
+
+
+def test_year_page_lists_the_years_activities_newest_first(checked: CheckResult) -> None:
+    page = activities_year_page(2024, checked.activities, checked.archive.by_id(), checked.archive.units)
+    assert (page.path, page.title) == ("activities/2024/", "2024 年度宣传活动")
+    assert [a.id for a in page.activities] == ["2024-bus-video", "2024-postal-talk"]
+    assert (page.offline, page.audience, page.online, page.views) == (1, 80, 1, 3200)
+    assert page.stats[1] == ("覆盖群众", "80 人次") and page.stats[3] == ("累计观看", "3,200 次")
+    assert [(y.year, y.href, y.current) for y in page.years] == [(2024, "./", True), (2023, "../2023/", False)]
+
+
+def test_activity_card_links_are_relative_and_resolve(checked: CheckResult) -> None:
+    page = activities_year_page(2024, checked.activities, checked.archive.by_id(), checked.archive.units)
+    video, talk = page.activities
+    here = page.path
+    assert posixpath.normpath(posixpath.join(here, talk.stories[0].href)) == "stories/2024/2024-lin-postman"
+    assert talk.stories[0].name == "林某某" and talk.unit_name == "市邮政管理局"
+    assert posixpath.normpath(posixpath.join(here, talk.unit_href or "")) == "units/city-postal"
+    assert talk.cover_src == "2024-postal-talk/cover.jpg" and talk.cover_alt == "宣讲现场"
+    assert (talk.where_label, talk.where, talk.reach_label) == ("地点", "市邮政管理局会议室", "参与 80 人次")
+    assert (video.where_label, video.where, video.reach_label, video.mode_label) == (
+        "平台", "青屿文明网", "观看 3,200 次", "线上"
+    )  # fmt: skip
+    assert talk.date_label == "2024 年 6 月 3 日"
+
+
+def test_body_photos_are_addressed_from_the_year_page(checked: CheckResult) -> None:
+    talk = next(a for a in checked.activities if a.id == "2024-postal-talk")
+    body = year_page_markdown(talk)
+    assert "![听众](2024-postal-talk/hall.jpg)" in body and 'src="2024-postal-talk/stage.jpg"' in body
+    assert photo_files(checked.activities) == [
+        f"activities/2024/2024-postal-talk/{name}" for name in ("cover.jpg", "hall.jpg", "stage.jpg")
+    ]
+    page = activities_year_page(
+        2024, checked.activities, checked.archive.by_id(), checked.archive.units, lambda text: f"<p>{text}</p>"
+    )
+    assert page.activities[1].body_html == f"<p>{body.strip()}</p>" and page.activities[0].body_html is None
+
+
+def test_featured_in_lists_the_activities_of_a_published_story(checked: CheckResult) -> None:
+    story = checked.archive.by_id()["2024-lin-postman"]
+    items = featured_in(story, featured_index(checked.activities), checked.archive.units)
+    assert [i.href for i in items] == [
+        "../../../activities/2024/#2024-bus-video",
+        "../../../activities/2024/#2024-postal-talk",
+        "../../../activities/2023/#2023-talk",
+    ]
+    assert (items[0].kind, items[0].unit_name, items[0].reach_label) == ("线上视频", "市公交集团", "观看 3,200 次")
+    story.status = "withdrawn"
+    assert featured_in(story, featured_index(checked.activities), checked.archive.units) == []
+
+
+def test_every_year_with_activities_gets_a_page(checked: CheckResult) -> None:
+    pages = activities_year_pages(checked.activities, checked.archive.by_id(), checked.archive.units)
+    assert [p.year for p in pages] == [2024, 2023]
+
+
+def environment() -> jinja2.Environment:
+    """Like MkDocs' own environment: no autoescape, so the templates must turn it on themselves."""
+    stub = jinja2.DictLoader({"main.html": "{% block content %}{% endblock %}"})
+    return jinja2.Environment(loader=jinja2.ChoiceLoader([stub, jinja2.FileSystemLoader(THEME)]), autoescape=False)
+
+
+def test_activities_template_escapes_content_and_keeps_rendered_bodies(repo: ContentRepo) -> None:
+    repo.write_story(changes={"title": "<b>邮路</b>"})
+    write_activity(repo, title="<script>alert(1)</script>宣讲", body="正文。\n")
+    result = repo.check()
+    page = activities_year_page(
+        2024, result.activities, result.archive.by_id(), result.archive.units, lambda _text: "<p>正文。</p>"
+    )
+    html = environment().get_template("honorroll/activities.html").render(activities_page=page)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;宣讲" in html
+    assert "&lt;b&gt;邮路&lt;/b&gt;" in html and '<div class="hr-body"><p>正文。</p></div>' in html
+    assert 'id="2024-postal-talk"' in html and 'href="../../stories/2024/2024-lin-postman/"' in html
+
+
+def test_featured_in_partial_escapes_and_links(checked: CheckResult) -> None:
+    story = checked.archive.by_id()["2024-lin-postman"]
+    items = featured_in(story, featured_index(checked.activities), checked.archive.units)
+    template = environment().get_template("partials/featured-in.html")
+    html = template.render(featured_in=items)
+    assert html.count("<li>") == 3 and 'href="../../../activities/2023/#2023-talk"' in html
+    assert template.render(featured_in=[]).strip() == ""
