@@ -24,9 +24,8 @@ HOSTILE_NAME = '<b>王某</b>"&amp;{%raw%}'
 HOSTILE_BODY = (
     "他一个人一条路，一走就是三十年。\n\n"
     "![山路](road.jpg)\n\n"
-    '强调的一段 {: onclick="alert(4)" style="position:fixed" }\n\n'
-    '![另一张](road.jpg){: srcset="https://evil.example/x.jpg 2x" }\n'
-)
+    '强调的一段 {: onclick="alert(4)" style="position:fixed" }\n'
+)  # an outside srcset is refused by the check itself; the sanitiser's part is in test_site_units
 
 
 def _jpeg() -> bytes:
