@@ -16,12 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from . import output
 from .cache import resolve_cache_dir
@@ -31,9 +35,13 @@ from .diagnostics import summary_line
 from .preview import port_problem
 from .published_ids import detect_base_ref
 from .settings import load_project, site_settings
-from .site import open_data, search, stamp, urls
-from .site.generate import add_site_files, default_nav, write_stamped_pages
-from .site.pages import SiteContext
+from .site import open_data, search, stamp, urls, views
+from .site.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
+from .site.csp import policy
+from .site.generate import add_site_files, default_nav, finish_story_files, start_story_files
+from .site.pages import sitemap_entries
+from .site.render import Renderer, TemplateProblem, region_function
+from .site.stamp import StoryFiles
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -73,8 +81,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.result: CheckResult | None = None
         self.final_site_dir: Path | None = None
         self.staging_dir: Path | None = None
-        self.site: SiteContext | None = None
+        self.chrome: Chrome | None = None
+        self.renderer: Renderer | None = None
         self.held_story_files: Path | None = None
+        self.story_files: StoryFiles | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -101,9 +111,23 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if self.command != "serve" and not config.site_url:
             raise PluginError(NO_SITE_URL)
         self._customise_theme(config)
+        self.renderer = Renderer(config.theme.dirs)
+        self._state_story_page_contract(config)
         if self.command != "serve":
             self._stage_output(config)
         return config
+
+    def _state_story_page_contract(self, config: MkDocsConfig) -> None:
+        """Fast story pages skip other plugins' page events: say so once, naming them, and how to change it."""
+        if not self.config.stamp_story_pages:
+            return
+        owners = page_event_owners(config)
+        if owners:
+            log.info(
+                "故事页按快速方式生成（stamp_story_pages: true），以下插件或钩子不会处理故事页：%s。"
+                "如需它们处理每个故事页，请在 mkdocs.yml 的 honorroll 插件下设置 stamp_story_pages: false（构建较慢）。",
+                "、".join(owners),
+            )
 
     def _refuse_taken_port(self, config: MkDocsConfig) -> None:
         """``mkdocs serve`` binds its port only after the first build, and a taken one ends in an English
@@ -151,7 +175,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """``mkdocs serve`` wipes its folder before every rebuild; set the stamped story files
         aside first (a rename), so unchanged stories are linked back instead of rendered again."""
-        if self.command != "serve" or not self.config.stamp_story_pages:
+        if self.command != "serve":
             return
         site_dir = Path(config.site_dir)
         held = site_dir.with_name(site_dir.name + ".previous")
@@ -165,19 +189,84 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.held_story_files = held if moved else None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.result is not None
-        self.site = add_site_files(files, config, self.config, self.result)
+        assert self.result is not None and self.renderer is not None
+        serve = self.command == "serve"
+        standalone = policy(allow_inline_scripts=serve)
+        ctx = add_site_files(files, config, self.config, self.result, self.renderer, standalone)
         search.add_search_page(files, config)
+        self.chrome = Chrome(ctx, config, serve=serve)
+        self.chrome.files = files
         return files
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.chrome is not None:
+            self.chrome.nav = nav
+        return nav
+
+    @event_priority(-100)  # after every other plugin: what they add passes the same gate
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return html if self.site is None else self.site.raw_html_for(page.file.src_uri, html)
+        """Every page body, in every mode, is sanitised here; every title becomes escaped text."""
+        title = plain_title(page)
+        page.title = Markup.escape(title)  # Material prints titles unescaped (navigation, footer)
+        if self.chrome is None:
+            return str(views.publishable_body(html))
+        self.chrome.titles[page.file.src_uri] = title
+        ours = page.file.src_uri in self.chrome.ctx.specs or self.chrome.is_story(page)
+        return str(views.publishable_body(html)) if ours else own_page_body(html)
+
+    @event_priority(-100)  # other plugins' changes to the environment are in place
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """Story files start here, in worker processes, while MkDocs renders the other pages."""
+        assert self.renderer is not None and self.chrome is not None
+        env.globals["hr_region"] = region_function(self.renderer, PluginError)
+        self.chrome.env = env
+        fast = self.config.stamp_story_pages and bool(self.chrome.ctx.published)
+        try:
+            self.story_files = start_story_files(
+                self.chrome.ctx,
+                config,
+                self.config,
+                self.renderer,
+                self.chrome.story_shell() if fast else None,
+                self.chrome.standalone_policy(),
+                self.final_site_dir or self.held_story_files,
+                self.final_site_dir,
+            )
+        except (TemplateProblem, ShellProblem) as exc:
+            raise PluginError(str(exc)) from exc
+        return env
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """The page's data for the templates (``hr``) and its Content-Security-Policy (``hr_csp``)."""
+        if self.chrome is None:
+            return context
+        if self.chrome.is_story(page):
+            self.chrome.prepare_story(page)
+        context["hr"] = self.chrome.view(page)  # type: ignore[typeddict-unknown-key]
+        context["hr_csp"] = self.chrome.page_policy(page)  # type: ignore[typeddict-unknown-key]
+        return context
+
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        if self.chrome is None:
+            return context
+        if template_name == "sitemap.xml":
+            context["hr_sitemap"] = sitemap_entries(self.chrome.ctx)  # type: ignore[typeddict-unknown-key]
+        elif template_name.endswith(".html"):
+            context["hr"] = self.chrome.not_found(context["base_url"])  # type: ignore[typeddict-unknown-key]
+            context["hr_csp"] = self.chrome.static_policy(template_name, context)  # type: ignore[typeddict-unknown-key]
+        return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.site is not None:
-            write_stamped_pages(
-                self.site, config, self.config, self.final_site_dir or self.held_story_files, self.final_site_dir
-            )
+        if self.chrome is not None and self.story_files is not None:
+            story_files, self.story_files = self.story_files, None
+            try:
+                finish_story_files(self.chrome.ctx, story_files)
+            except TemplateProblem as exc:
+                raise PluginError(str(exc)) from exc
         if self.command == "serve":  # the new files are in place already
             stamp.commit_manifest(self.cache_dir(config), Path(config.site_dir))
             if self.held_story_files is not None:
@@ -197,6 +286,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.staging_dir = None
 
     def on_build_error(self, *, error: Exception, **_: Any) -> None:
+        if self.story_files is not None:
+            self.story_files.cancel()
+            self.story_files = None
         if self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self.staging_dir = None

@@ -1,22 +1,30 @@
-"""Site modules without a build: addresses, QR cache, feed and page sources."""
+"""Site modules without a build: addresses, QR cache, feed, page views and the theme's partials."""
 
 from __future__ import annotations
 
 import datetime as dt
 import subprocess
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+from markupsafe import Markup
 from PIL import Image
 
-from honorroll.site import urls
-from honorroll.site.feed import FeedEntry, atom_feed
+from honorroll.plugin import THEME_DIR
+from honorroll.settings import load_project
+from honorroll.site import pages, urls, views
+from honorroll.site.feed import FEED_TEMPLATE, FeedEntry, atom_feed
 from honorroll.site.generate import make_context
-from honorroll.site.pages import SiteContext, site_pages, story_page
+from honorroll.site.pages import SiteContext
 from honorroll.site.qr import QrCache
+from honorroll.site.render import Renderer
 from tests.conftest import ContentRepo, requires
 
 SITE = "https://example.org/guangrongbang/"
+HOSTILE = "\"><script>{{7*7}}{%if 1%}{%endif%}'&"
+"""Under 40 characters, so every text field of the schema accepts it."""
 
 
 def test_relative_links_work_under_any_prefix() -> None:
@@ -36,6 +44,15 @@ def test_permalinks_and_short_links() -> None:
     )
     assert urls.year_path(2024, 1) == "years/2024/" and urls.year_path(2024, 3) == "years/2024/page/3/"
     assert urls.src_uri("years/2024/") == "years/2024/index.md"
+
+
+def test_story_addresses_do_not_depend_on_the_content_folder(repo: ContentRepo) -> None:
+    repo.write_story(bundle=True)
+    story = repo.check().archive.published()[0]
+    story.file = "content/stories/2024/2024-lin-postman/index.md"  # as with stories_dir: content/stories
+    assert urls.story_path(story) == "stories/2024/2024-lin-postman/"
+    assert urls.story_src(story) == "stories/2024/2024-lin-postman/index.md"
+    assert urls.photo_path(story, "a.jpg") == "stories/2024/2024-lin-postman/a.jpg"
 
 
 def test_qr_codes_are_made_once_per_url_and_survive_builds(tmp_path: Path) -> None:
@@ -61,44 +78,160 @@ def test_print_qr_decodes_to_the_short_link(tmp_path: Path) -> None:
     assert decoded.stdout.strip() == SITE + "s/2024-lin/"
 
 
-def test_feed_lists_newest_first_with_absolute_links() -> None:
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer([str(THEME_DIR)])
+
+
+def test_feed_lists_newest_first_with_absolute_links(renderer: Renderer) -> None:
     entries = [
-        FeedEntry(f"{SITE}s/{n}/", f"标题{n}", f"{SITE}stories/2024/{n}/", "简介 <b>", dt.date(2024, 1, n), "单位")
+        FeedEntry(f"{SITE}s/{n}/", f"标题{n}", f"{SITE}stories/2024/{n}/", "简介 <b>\x01", dt.date(2024, 1, n), "单位&")
         for n in range(1, 6)
     ]
-    root = ET.fromstring(atom_feed(entries, title="光荣榜", site_url=SITE, feed_url=SITE + "feed.xml", limit=3))
+    feed = atom_feed(entries, title="光荣榜", site_url=SITE, feed_url=SITE + "feed.xml", limit=3)
+    root = ET.fromstring(renderer.render(FEED_TEMPLATE, feed))
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
     assert titles == ["标题5", "标题4", "标题3"]
     assert root.findtext("a:updated", namespaces=ns) == "2024-01-05T00:00:00+08:00"
-    assert root.find("a:entry/a:summary", ns).text == "简介 <b>"  # type: ignore[union-attr]
+    assert root.findtext("a:entry/a:summary", namespaces=ns) == "简介 <b>"  # escaped, control character dropped
+    assert root.findtext("a:entry/a:author/a:name", namespaces=ns) == "单位&"
+    assert root.find("a:link[@rel='self']", ns).get("href") == SITE + "feed.xml"  # type: ignore[union-attr]
+
+
+def test_pager_shows_a_window_not_every_page() -> None:
+    pager = views.pager("years/2024/", 10, 40, "years/2024/page/10/")
+    assert pager is not None
+    numbers = [item.number for item in pager.items]
+    assert numbers == [1, None, 8, 9, 10, 11, 12, None, 40]
+    assert [item.number for item in pager.items if item.current] == [10]
+    assert pager.prev == "../9/" and pager.next == "../11/"
+    assert pager.first == "../../" and pager.last == "../40/"
+    first = views.pager("years/2024/", 1, 4, "years/2024/")
+    assert first is not None and first.prev is None and [i.number for i in first.items] == [1, 2, 3, 4]
+    near = views.pager("x/", 5, 10, "x/page/5/")
+    assert near is not None and [i.number for i in near.items] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        None,
+        10,
+    ]  # 2 shown: no "…" for one page
+    assert views.pager("x/", 1, 1, "x/") is None
 
 
 def _context(repo: ContentRepo, tmp_path: Path, per_page: int = 60) -> SiteContext:
     result = repo.check()
     assert result.ok, result.errors
-    ctx = SiteContext(result, result_settings(repo), SITE, "测试光荣榜", QrCache(tmp_path / "cache"), per_page)
-    return ctx
+    settings = load_project(repo.root / "mkdocs.yml").settings
+    site = pages.site_data(
+        settings, result.archive.units, url=SITE, name="测试光荣榜", description="", favicon="assets/i.png"
+    )
+    return SiteContext(result, settings, site, QrCache(tmp_path / "cache"), per_page)
 
 
-def result_settings(repo: ContentRepo):  # type: ignore[no-untyped-def]
-    from honorroll.settings import load_project
+def _story_view(ctx: SiteContext, body: str = "<p>正文</p>") -> views.StoryPage:
+    story = ctx.published[0]
+    return views.story_page(story, ctx.site, views.publishable_body(body), Markup(ctx.qr.svg(SITE)))
 
-    return load_project(repo.root / "mkdocs.yml").settings
 
-
-def test_story_page_source(repo: ContentRepo, tmp_path: Path) -> None:
+def test_story_view(repo: ContentRepo, tmp_path: Path) -> None:
     repo.write_story(changes={"honors": [{"title": "福建好人", "level": "provincial", "year": 2024}]})
     ctx = _context(repo, tmp_path)
-    source = story_page(ctx.published[0], ctx)
-    assert "template: honorroll/story.html" in source
-    assert '<a href="../../../units/city-postal/">市邮政管理局</a>' in source
-    assert "省级" in source and "福建好人" in source
-    assert f"{SITE}s/2024-lin-postman/" in source and '<svg class="hr-qr"' in source
-    assert "他一个人一条路" in source
+    view = _story_view(ctx)
+    assert views.Fact("单位", "市邮政管理局", "../../../units/city-postal/") in view.story.facts
+    assert view.story.honors == (views.HonorBadge("省级", 2024, "福建好人"),)
+    assert view.story.share.short_url == f"{SITE}s/2024-lin-postman/"
+    assert view.story.share.poster_href == "../../../poster/2024-lin-postman/"
+    assert view.head.canonical == f"{SITE}stories/2024/2024-lin-postman/"
+    assert view.head.document_title == "深山邮路上的“不老松” - 测试光荣榜"
+    assert view.root == "../../../"
 
 
-def test_withdrawn_and_notice_stories_get_no_pages(repo: ContentRepo, tmp_path: Path) -> None:
+class Parsed(HTMLParser):
+    """Every element, attribute and text of a fragment as a browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += [(name, value or "") for name, value in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(fragment: str) -> Parsed:
+    parsed = Parsed()
+    parsed.feed(fragment)
+    return parsed
+
+
+def test_every_field_is_text_in_every_partial(repo: ContentRepo, tmp_path: Path, renderer: Renderer) -> None:
+    repo.write_unit("city-postal", {"name": HOSTILE, "kind": "direct", "description": HOSTILE})
+    repo.write_story(
+        bundle=True,
+        changes={
+            "title": HOSTILE,
+            "summary": HOSTILE,
+            "subject.name": HOSTILE,
+            "subject.position": HOSTILE,
+            "honors": [{"title": "福建好人", "level": "provincial", "year": 2024}],
+        },
+    )
+    ctx = _context(repo, tmp_path)
+    story_view = _story_view(ctx)
+    rendered = {
+        "partials/hr-story.html": renderer.render("partials/hr-story.html", story_view),
+        "partials/hr-head.html": renderer.render("partials/hr-head.html", story_view),
+        "partials/hr-topic.html": renderer.render("partials/hr-topic.html", story_view),
+        "honorroll/poster.html": renderer.render(
+            "honorroll/poster.html", views.poster_page(ctx.published[0], ctx.site, story_view.story.share.qr_svg, "x")
+        ),
+        "honorroll/short-link.html": renderer.render(
+            "honorroll/short-link.html", views.short_link_page(ctx.published[0], ctx.site, "x")
+        ),
+    }
+    for spec in pages.list_specs(ctx):
+        template = spec.template.replace("honorroll/", "partials/hr-")
+        rendered[spec.uri] = renderer.render(template, spec.view())
+    assert len(rendered) > 10
+    for name, html in rendered.items():
+        parsed = parse(html)
+        assert "script" not in parsed.tags, name
+        assert "49" not in "".join(parsed.text), name  # data is never evaluated as a template
+        assert not any(attribute.startswith("on") for attribute, _value in parsed.attrs), name
+    story_text = "".join(parse(rendered["partials/hr-story.html"]).text)
+    assert HOSTILE in story_text  # shown as the editor wrote it
+    assert ("content", HOSTILE) in parse(rendered["partials/hr-head.html"]).attrs
+
+
+def test_attribute_lists_and_raw_html_never_reach_a_body() -> None:
+    import markdown
+
+    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables"])
+    source = (
+        '段落 {: onclick="alert(1)" style="color:red" }\n\n'
+        '![图](a.jpg){: srcset="https://evil.example/x.jpg 2x" onerror="alert(2)" }\n\n'
+        '<img src="a.jpg" onerror="alert(3)"><script>alert(4)</script>\n'
+    )
+    rendered = md.convert(source)
+    assert "onclick" in rendered and "srcset" in rendered  # what the sanitiser is there for
+    body = parse(views.publishable_body(rendered))
+    names = {name for name, _value in body.attrs}
+    assert names <= {"src", "alt"} and "script" not in body.tags
+    assert ("src", "a.jpg") in body.attrs
+
+
+def test_withdrawn_and_notice_stories_get_no_story_pages(repo: ContentRepo, tmp_path: Path) -> None:
     repo.write_story()
     repo.write_story("2024-gone", changes={"status": "withdrawn", "withdrawn": {"on": "2024-06-01", "reason": "x"}})
     repo.write_story(
@@ -110,24 +243,34 @@ def test_withdrawn_and_notice_stories_get_no_pages(repo: ContentRepo, tmp_path: 
         },
     )
     ctx = _context(repo, tmp_path)
-    pages = dict(site_pages(ctx))
-    assert "s/2024-gone/index.html" in pages and "已撤下" in str(pages["s/2024-gone/index.html"])
-    assert [uri for uri, content in pages.items() if "2024-gone" in uri or "2024-gone" in str(content)] == [
-        "s/2024-gone/index.html"
+    specs = {spec.uri: spec for spec in pages.list_specs(ctx)}
+    assert [s.id for s in ctx.published] == ["2024-lin-postman"]
+    assert not any("2024-gone" in uri or "2024-wait" in uri for uri in specs)
+    notice = specs["notice/index.md"].view()
+    assert isinstance(notice, views.NoticePage)
+    assert [(row.title, row.start, row.end) for row in notice.rows] == [
+        ("深山邮路上的“不老松”", dt.date(2024, 6, 24), dt.date(2024, 6, 28))
     ]
-    assert not any("2024-wait" in uri for uri in pages)
-    assert "2024-06-24 至 2024-06-28" in str(pages["notice/index.md"])
+    home = specs["index.md"].view()
+    assert isinstance(home, views.HomePage) and home.latest is not None
+    assert [card.href for card in home.latest.cards] == ["stories/2024/2024-lin-postman/"]
 
 
 def test_long_lists_paginate(repo: ContentRepo, tmp_path: Path) -> None:
     for n in range(5):
         repo.write_story(f"2024-story-{n}")
     ctx = _context(repo, tmp_path, per_page=2)
-    pages = dict(site_pages(ctx))
-    assert {"years/2024/index.md", "years/2024/page/2/index.md", "years/2024/page/3/index.md"} <= pages.keys()
-    assert "years/2024/page/4/index.md" not in pages
-    assert 'rel="next"' in str(pages["years/2024/index.md"])
-    assert str(pages["index.md"]).count('class="hr-card"') == 2
+    specs = {spec.uri: spec for spec in pages.list_specs(ctx)}
+    assert {"years/2024/index.md", "years/2024/page/2/index.md", "years/2024/page/3/index.md"} <= specs.keys()
+    assert "years/2024/page/4/index.md" not in specs
+    first = specs["years/2024/index.md"].view()
+    assert isinstance(first, views.ListPage) and first.pager is not None and first.pager.next == "page/2/"
+    last = specs["years/2024/page/3/index.md"].view()
+    assert isinstance(last, views.ListPage) and last.title == "2024 年度光荣榜（第 3 页）"
+    assert [len(g.cards) for g in last.groups] == [1]
+    home = specs["index.md"].view()
+    assert isinstance(home, views.HomePage) and home.latest is not None and len(home.latest.cards) == 2
+    assert home.more is not None and home.more.href == "years/2024/"
 
 
 def test_serve_without_site_url_falls_back_to_the_dev_address(repo: ContentRepo, tmp_path: Path) -> None:
@@ -136,5 +279,18 @@ def test_serve_without_site_url_falls_back_to_the_dev_address(repo: ContentRepo,
     repo.write_story()
     result = repo.check()
     config = load_config(str(repo.write_config()), site_url="")
-    ctx = make_context(config, result_settings(repo), result)
-    assert ctx.site_url == "http://127.0.0.1:8000/"
+    ctx = make_context(config, load_project(repo.root / "mkdocs.yml").settings, result)
+    assert ctx.site.site_url == "http://127.0.0.1:8000/"
+
+
+def test_list_pages_hand_markdown_no_html(repo: ContentRepo, tmp_path: Path) -> None:
+    """A list page's source is its front matter only: the cards reach the template as data, so
+    Python-Markdown never parses (or is asked to pass through) any HTML for them."""
+    repo.write_story()
+    ctx = _context(repo, tmp_path)
+    specs = pages.list_specs(ctx)
+    assert len(specs) > 8
+    for spec in specs:
+        source = spec.source()
+        assert source.startswith("---\n") and source.endswith("---\n\n") and "<" not in source, spec.uri
+        assert f"template: {spec.template}" in source

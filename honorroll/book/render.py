@@ -84,6 +84,7 @@ class MarkdownRenderer:
 
     def __init__(self, ctx: PrintContext) -> None:
         self.md = markdown.Markdown(extensions=ctx.extensions, extension_configs=ctx.extension_configs)
+        self.photo = environment(getattr(ctx, "custom_dir", None)).get_template("book/inline-photo.html")
 
     def convert(self, text: str, image: Callable[[str], Path | None]) -> Markup:
         """``image(src)`` gives the file to show for a relative ``src`` or None to leave it out."""
@@ -94,9 +95,7 @@ class MarkdownRenderer:
             attrs = _attrs(match.group(0))
             alt = attrs.get("alt", "")
             found = image(attrs.get("src", ""))
-            if found is None:
-                return f'<span class="hr-missing-photo">{html.escape(alt)}</span>' if alt else ""
-            return f'<img src="{html.escape(file_uri(found))}" alt="{html.escape(alt)}">'
+            return self.photo.render(src=file_uri(found) if found is not None else "", alt=alt)
 
         return Markup(_CJK_LINE_BREAK.sub("", _IMG_TAG.sub(replace, body)))
 

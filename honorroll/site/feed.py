@@ -1,15 +1,18 @@
-"""The Atom feed of the newest published stories, with absolute links."""
+"""The Atom feed of the newest published stories, as data for ``honorroll/feed.xml``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+
+from .views import plain
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
+FEED_TEMPLATE = "honorroll/feed.xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedEntry:
     id: str
     """A permanent IRI: the story's absolute short link."""
@@ -19,34 +22,33 @@ class FeedEntry:
     published: dt.date
     author: str
 
+    @property
+    def stamp(self) -> str:
+        return timestamp(self.published)
 
-def _stamp(day: dt.date) -> str:
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    site_url: str
+    feed_url: str
+    updated: str
+    entries: tuple[FeedEntry, ...]
+
+
+def timestamp(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(), BEIJING).isoformat()
 
 
-def atom_feed(entries: list[FeedEntry], *, title: str, site_url: str, feed_url: str, limit: int = 30) -> str:
+def atom_feed(entries: Sequence[FeedEntry], *, title: str, site_url: str, feed_url: str, limit: int = 30) -> Feed:
+    """The newest ``limit`` entries; every text without the control characters XML forbids."""
     newest = sorted(entries, key=lambda e: (e.published, e.id), reverse=True)[:limit]
-    updated = _stamp(newest[0].published) if newest else _stamp(dt.date(1970, 1, 1))
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
-        f"  <title>{escape(title)}</title>",
-        f"  <id>{escape(site_url)}</id>",
-        f'  <link rel="alternate" type="text/html" href={quoteattr(site_url)}/>',
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
-        f"  <updated>{updated}</updated>",
-    ]
-    for entry in newest:
-        lines += [
-            "  <entry>",
-            f"    <title>{escape(entry.title)}</title>",
-            f"    <id>{escape(entry.id)}</id>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(entry.link)}/>',
-            f"    <published>{_stamp(entry.published)}</published>",
-            f"    <updated>{_stamp(entry.published)}</updated>",
-            f"    <author><name>{escape(entry.author)}</name></author>",
-            f"    <summary>{escape(entry.summary)}</summary>",
-            "  </entry>",
-        ]
-    lines.append("</feed>")
-    return "\n".join(lines) + "\n"
+    return Feed(
+        title=plain(title),
+        site_url=site_url,
+        feed_url=feed_url,
+        updated=timestamp(newest[0].published if newest else dt.date(1970, 1, 1)),
+        entries=tuple(
+            FeedEntry(e.id, plain(e.title), e.link, plain(e.summary), e.published, plain(e.author)) for e in newest
+        ),
+    )

@@ -1,22 +1,28 @@
-"""Adding the generated pages to the build (``File.generated``), never to the source tree."""
+"""Adding the generated pages and files to the build (``File.generated``), never to the source tree."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from ..cache import resolve_cache_dir
 from ..checker import CheckResult
 from ..config import HonorRollConfig
 from ..loader import body_images
-from . import stamp, urls
-from .pages import SiteContext, site_pages
+from . import pages, stamp, urls, views
+from .feed import FEED_TEMPLATE
+from .pages import SiteContext
 from .qr import QrCache
+from .render import Renderer, Shell, theme_fingerprint
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
+WITHDRAWN_TEMPLATE = "honorroll/withdrawn.html"
 
 NAV = [
     ("光荣榜", "index.md"),
@@ -42,68 +48,117 @@ def _title(path: Path) -> str:
     return path.stem
 
 
+def site_url(config: MkDocsConfig) -> str:
+    return config.site_url or f"http://{config.dev_addr.host}:{config.dev_addr.port}/"
+
+
+def edit_base(config: MkDocsConfig, root: Path) -> str | None:
+    """Material's edit links point into ``docs_dir``; stories live beside it, so go up to the content root."""
+    features = config.theme.get("features") or []
+    if not (config.repo_url and config.edit_uri and "content.action.edit" in features):
+        return None
+    docs = Path(config.docs_dir).resolve()
+    if not docs.is_relative_to(root):
+        return None
+    up = "../" * len(docs.relative_to(root).parts)
+    edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
+    return urljoin(config.repo_url.rstrip("/") + "/", edit_uri + up)
+
+
 def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult) -> SiteContext:
     root = Path(config.config_file_path).resolve().parent
-    site_url = config.site_url or f"http://{config.dev_addr.host}:{config.dev_addr.port}/"
+    site = pages.site_data(
+        settings,
+        result.archive.units,
+        url=site_url(config),
+        name=config.site_name,
+        description=config.site_description or "",
+        favicon=str(config.theme.get("favicon") or views.SiteData.favicon),
+        edit_base=edit_base(config, root),
+    )
     return SiteContext(
-        result=result,
-        settings=settings,
-        site_url=site_url,
-        site_name=config.site_name,
-        qr=QrCache(resolve_cache_dir(root, settings.cache_dir).path),
+        result=result, settings=settings, site=site, qr=QrCache(resolve_cache_dir(root, settings.cache_dir).path)
     )
 
 
-def add_site_files(files: Files, config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult) -> SiteContext:
+def add_site_files(
+    files: Files,
+    config: MkDocsConfig,
+    settings: HonorRollConfig,
+    result: CheckResult,
+    renderer: Renderer,
+    csp: str,
+) -> SiteContext:
+    """List pages and, without fast mode, story pages as MkDocs pages; withdrawn short links,
+    the feed and the stories' photos as files."""
     ctx = make_context(config, settings, result)
-    root = str(result.archive.root)
-    with_home = files.get_file_from_path("index.md") is None
-    pages = site_pages(ctx, with_home=with_home, per_story=not settings.stamp_story_pages)
-    if settings.stamp_story_pages:
-        pages += stamp.shell_sources(ctx)
-    for uri, content in pages:
-        if isinstance(content, Path):
-            files.append(File.generated(config, uri, abs_src_path=str(content)))
-            continue
-        if isinstance(content, str) and uri.endswith(".md"):
-            content = ctx.defer_raw_html(uri, content)
-        files.append(File.generated(config, uri, content=content))
+    for spec in pages.list_specs(ctx, with_home=files.get_file_from_path("index.md") is None):
+        ctx.specs[spec.uri] = spec
+        files.append(File.generated(config, spec.uri, content=spec.source()))
+    if not settings.stamp_story_pages:
+        for story in ctx.published:
+            uri = urls.story_src(story)
+            ctx.stories[uri] = story
+            files.append(File.generated(config, uri, content=pages.story_source(story)))
+    for story in result.archive.stories:
+        if story.status == "withdrawn":
+            page = renderer.render(WITHDRAWN_TEMPLATE, views.withdrawn_page(story.id, ctx.site, csp))
+            files.append(File.generated(config, urls.short_path(story.id) + "index.html", content=page))
+    files.append(File.generated(config, urls.FEED, content=renderer.render(FEED_TEMPLATE, pages.feed(ctx))))
+    root = Path(result.archive.root)
     for story in ctx.published:
         if not story.is_bundle:
             continue
         srcs = [story.cover.src] if story.cover else []
         srcs += [src for src, _alt, _line in body_images(story)]
         for src in dict.fromkeys(srcs):
-            files.append(
-                File(
-                    urls.photo_path(story, src),
-                    src_dir=root,
-                    dest_dir=config.site_dir,
-                    use_directory_urls=config.use_directory_urls,
-                )
-            )
+            source = root / story.folder / src
+            files.append(File.generated(config, urls.photo_path(story, src), abs_src_path=str(source)))
     return ctx
 
 
-def write_stamped_pages(
+def stand_in_page(config: MkDocsConfig, src_uri: str, template: str, hide: list[str] | None = None) -> Page:
+    """A page with no content at ``src_uri``: renders the theme's chrome and nothing a contributor wrote."""
+    page = Page(None, File.generated(config, src_uri, content=""), config)
+    page.markdown = ""
+    page.content = ""
+    page.toc = get_toc([])
+    page.meta = {"template": template} | ({"hide": hide} if hide else {})
+    return page
+
+
+def start_story_files(
     ctx: SiteContext,
     config: MkDocsConfig,
     settings: HonorRollConfig,
+    renderer: Renderer,
+    shell: Shell | None,
+    csp: str,
     previous_site: Path | None = None,
     target: Path | None = None,
-) -> None:
-    if not settings.stamp_story_pages:
-        return
+) -> stamp.StoryFiles:
     root = Path(config.config_file_path).resolve().parent
-    site_dir = Path(config.site_dir)
-    rendered = stamp.stamp_story_pages(
-        ctx,
-        site_dir,
-        list(config.markdown_extensions),
-        dict(config.mdx_configs),
-        resolve_cache_dir(root, settings.cache_dir).path,
-        previous_site,
-        target,
+    cache = resolve_cache_dir(root, settings.cache_dir).path
+    job = stamp.StampJob(
+        site=ctx.site,
+        renderer=renderer,
+        shell=shell,
+        extensions=list(config.markdown_extensions),
+        extension_configs=dict(config.mdx_configs),
+        qr_root=cache,
+        site_dir=Path(config.site_dir),
+        csp=csp,
     )
-    stamp.add_to_sitemap(ctx, site_dir)
+    return stamp.start_story_files(
+        job,
+        ctx.published,
+        cache,
+        theme_key=theme_fingerprint(config.theme.custom_dir),
+        previous_site=previous_site,
+        target=target,
+    )
+
+
+def finish_story_files(ctx: SiteContext, story_files: stamp.StoryFiles) -> None:
+    rendered = story_files.finish()
     log.info("故事页：新生成 %d 个，沿用上次构建 %d 个", rendered, len(ctx.published) - rendered)

@@ -10,6 +10,10 @@ from urllib.parse import quote
 
 from ..model import Story
 
+FEED = "feed.xml"
+POSTER_CSS = "assets/honorroll/poster.css"
+PLAIN_CSS = "assets/honorroll/plain.css"
+
 
 def paged(base: str, page: int = 1) -> str:
     return base if page <= 1 else f"{base}page/{page}/"
@@ -20,8 +24,8 @@ def story_path(story: Story) -> str:
 
 
 def story_src(story: Story) -> str:
-    """Source URI of the generated page; mirrors the content layout so relative photo links keep working."""
-    return story.file
+    """Source URI of the generated page: the page's own address, whatever ``stories_dir`` is."""
+    return src_uri(story_path(story))
 
 
 def short_path(story_id: str) -> str:
@@ -67,7 +71,8 @@ def site_share_image_path() -> str:
 
 
 def photo_path(story: Story, src: str) -> str:
-    return f"{story.folder}/{src}"
+    """A story's photo sits beside its page, so ``![](photo.jpg)`` in the body works as written."""
+    return story_path(story) + src
 
 
 def src_uri(path: str) -> str:
