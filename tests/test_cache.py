@@ -54,3 +54,25 @@ def test_parallel_check_matches_serial(repo: ContentRepo, monkeypatch) -> None: 
         repo.root, load_project(repo.write_config()).settings, dt.date(2024, 6, 28), use_cache=False, workers=2
     )
     assert parallel.diagnostics == serial.diagnostics and len(parallel.errors) == 3
+
+
+def test_every_field_round_trips_through_the_cache(repo: ContentRepo, tmp_cache: Path) -> None:
+    """Nested objects, lists of objects, dates and enums come back as the same types and values."""
+    path = repo.write_story(
+        changes={
+            "cover": {"src": "cover.jpg", "alt": "说明"},
+            "tags": ["邮政", "山区"],
+            "honors": [{"title": "身边好人", "level": "municipal", "year": 2024}],
+            "sumary": "拼错的字段",
+        },
+        bundle=True,
+    )
+    (path.parent / "cover.jpg").write_bytes(JPEG)
+    first = _check(repo)
+    second = _check(repo)  # read back from the cache
+    assert [vars(s) for s in second.archive.stories] == [vars(s) for s in first.archive.stories]
+    assert second.diagnostics == first.diagnostics and second.errors
+    story = second.archive.stories[0]
+    assert story.honors and type(story.honors[0]).__name__ == "Honor" and story.honors[0].year == 2024
+    assert type(story.process).__name__ == "Process" and story.published_on is not None
+    assert type(second.diagnostics[0].severity).__name__ == "Severity"

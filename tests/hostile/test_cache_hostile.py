@@ -103,9 +103,10 @@ def _entry(data: dict[str, object]) -> list[object]:
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda d: _entry(d)[1].update({"$t": "Popen"}),  # a class that is not the model's
-        lambda d: _entry(d).__setitem__(1, {"$t": "Diagnostic", "bogus": 1}),  # wrong fields
-        lambda d: _entry(d).__setitem__(2, [{"$t": "Story"}]),  # a story where a diagnostic goes
+        lambda d: _entry(d)[1].append("an extra field"),  # not the model's shape
+        lambda d: _entry(d).__setitem__(1, {"__class__": "subprocess.Popen"}),  # an object where a story goes
+        lambda d: _entry(d).__setitem__(2, [_entry(d)[1]]),  # a story where a diagnostic goes
+        lambda d: _entry(d)[1].__setitem__(10, ["x"]),  # a subject that is not one
         lambda d: d.update({"entries": "not a mapping"}),
     ],
 )
