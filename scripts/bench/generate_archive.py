@@ -61,6 +61,7 @@ site_dir: build
 theme:
   name: material
   language: zh
+  font: false          # no Google Fonts: the site loads nothing from other hosts
 plugins:
   - honorroll:
       start_year: 2010
