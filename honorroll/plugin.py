@@ -274,7 +274,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.held_story_files = None
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
-            open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "")
+            images = self.chrome.ctx.site.images if self.chrome is not None else None
+            open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "", images)
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir

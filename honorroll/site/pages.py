@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
@@ -67,6 +68,8 @@ class SiteContext:
     """Generated list pages by source URI."""
     stories: dict[str, Story] = field(default_factory=dict)
     """Story pages MkDocs renders (``stamp_story_pages: false``) by source URI."""
+    image_files: dict[str, Path] = field(default_factory=dict)
+    """Every re-encoded image the site publishes: site path → cached file."""
 
     def __post_init__(self) -> None:
         self.published = sorted(
