@@ -201,3 +201,59 @@ def test_production_build_needs_site_url(repo: ContentRepo) -> None:
 def test_sample_copy_keeps_the_configured_site_url(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "x")
     assert f"site_url: {SAMPLE_SITE_URL}" in (root / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+class Meta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.title = ""
+        self.images: list[dict[str, str]] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "meta" and "property" in values:
+            self.meta[values["property"]] = values.get("content", "")
+        if tag == "img":
+            self.images.append(values)
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def meta_of(path: Path) -> Meta:
+    parser = Meta()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_type_has_an_absolute_share_image_that_exists(site: Path, result: CheckResult) -> None:
+    from PIL import Image
+
+    with_cover = next(s for s in result.archive.published() if s.cover is not None)
+    without = next(s for s in result.archive.published() if s.cover is None)
+    pages = [
+        "index.html", "years/index.html", "years/2024/index.html", "units/index.html", "categories/index.html",
+        "honors/index.html", "notice/index.html", "search/index.html", "about/index.html", "404.html",
+        f"stories/{with_cover.year}/{with_cover.id}/index.html", f"stories/{without.year}/{without.id}/index.html",
+        f"units/{with_cover.unit}/index.html",
+    ]  # fmt: skip
+    seen = {}
+    for name in pages:
+        meta = meta_of(site / name).meta
+        url = meta["og:image"]
+        assert url.startswith(SAMPLE_SITE_URL), name
+        with Image.open(site / url.removeprefix(SAMPLE_SITE_URL)) as image:
+            assert image.format == "JPEG", name  # WeChat's card may not show WebP or PNG
+            assert (meta["og:image:width"], meta["og:image:height"]) == (str(image.width), str(image.height)), name
+        seen[name] = url.removeprefix(SAMPLE_SITE_URL)
+    # share_cards: site (the default): the cover's largest size, else the site's card drawn once
+    assert seen[pages[-3]].startswith("media/") and seen[pages[-2]] == "share/site.jpg" == seen["index.html"]
+    assert sorted(p.name for p in (site / "share").iterdir()) == ["site.jpg"]
+    assert meta_of(site / "index.html").title == "青屿市光荣榜（示例）"  # the site's name once, not twice
