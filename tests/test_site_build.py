@@ -257,3 +257,20 @@ def test_every_page_type_has_an_absolute_share_image_that_exists(site: Path, res
     assert seen[pages[-3]].startswith("media/") and seen[pages[-2]] == "share/site.jpg" == seen["index.html"]
     assert sorted(p.name for p in (site / "share").iterdir()) == ["site.jpg"]
     assert meta_of(site / "index.html").title == "青屿市光荣榜（示例）"  # the site's name once, not twice
+
+
+def test_every_image_has_its_size_and_covers_have_srcset(site: Path, html_files: list[Path]) -> None:
+    covers = cards = 0
+    for path in html_files:
+        text = path.read_text(encoding="utf-8")
+        for image in meta_of(path).images:
+            assert image.get("width", "").isdigit() and image.get("height", "").isdigit(), (path, image)
+            assert image["src"].split("/")[-3] == "media", (path, image)  # only re-encoded copies
+        for cover in re.findall(r'<figure class="hr-cover"><img [^>]*>', text):
+            covers += 1
+            assert 'srcset="' in cover and 'sizes="' in cover and 'fetchpriority="high"' in cover, path
+            assert "loading=" not in cover, path  # the largest image above the fold is never lazy
+        for card in re.findall(r'<div class="hr-card__media"><img [^>]*>', text):
+            cards += 1
+            assert 'loading="lazy"' in card and re.search(r'-(\d+)\.jpg"', card).group(1) == "320", path  # type: ignore[union-attr]
+    assert covers > 5 and cards > 5

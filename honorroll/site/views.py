@@ -218,8 +218,9 @@ class CardGroup:
     cards: tuple[Card, ...]
 
 
-COVER_SIZES = "(min-width: 60em) 38rem, calc(100vw - 2rem)"
-"""How wide a story's cover and body photos are shown (``sizes``): the reading column, or the screen."""
+COVER_SIZES = "(min-width: 700px) 640px, 100vw"
+"""How wide a story's cover and body photos are shown (``sizes``): the reading column (``.hr-article``,
+at most 38em ≈ 610 px in honorroll.css), or the whole screen on phones."""
 
 
 def photo_image(photo: DerivedPhoto, here: str, alt: str, *, priority: bool = False) -> Image:
