@@ -120,33 +120,64 @@ def test_every_published_story_has_a_short_link_to_its_page(site: Path, result: 
         assert (site / "qr" / f"{story.id}.png").is_file()
 
 
-def test_withdrawn_story_only_has_its_withdrawn_page(site: Path, result: CheckResult) -> None:
+def test_withdrawn_story_only_has_its_withdrawn_pages(site: Path, result: CheckResult) -> None:
     withdrawn = [s for s in result.archive.stories if s.status == "withdrawn"]
     assert withdrawn
     for story in withdrawn:
+        own = f"stories/{story.year}/{story.id}/index.html"
         mentions = []
         for p in site.rglob("*"):
             rel = p.relative_to(site).as_posix()
             text = p.read_text(encoding="utf-8", errors="replace") if p.suffix in TEXT else ""
             if p.is_file() and (story.id in rel or story.id in text or (story.title or "\0") in text):
                 mentions.append(rel)
-        assert mentions == [f"s/{story.id}/index.html"]
-        page = (site / "s" / story.id / "index.html").read_text(encoding="utf-8")
-        assert "已撤下" in page and 'name="robots" content="noindex"' in page
-        assert story.title not in page and (story.withdrawn_reason or "\0") not in page
+        assert sorted(mentions) == [f"s/{story.id}/index.html", own]
+        for name in mentions:
+            page = (site / name).read_text(encoding="utf-8")
+            assert "<h1>该内容已撤下</h1>" in page and 'name="robots" content="noindex"' in page
+            assert 'class="md-header' in page and 'class="md-footer' in page  # inside the site's chrome
+            assert story.title not in page and (story.withdrawn_reason or "\0") not in page
+            assert 'http-equiv="refresh"' not in page
 
 
-def test_notice_story_is_on_the_notice_page(site: Path, result: CheckResult) -> None:
+def test_notice_story_has_a_page_and_a_working_short_link(site: Path, result: CheckResult) -> None:
     notice = [s for s in result.archive.stories if s.status == "notice"]
     assert notice
-    page = (site / "notice" / "index.html").read_text(encoding="utf-8")
+    listing = (site / "notice" / "index.html").read_text(encoding="utf-8")
     settings = load_project(site.parent / "mkdocs.yml").settings
-    assert settings.objection_contact in page
+    assert settings.objection_contact in listing
     for story in notice:
-        assert story.title in page
-        assert story.process is not None and story.process.notice_start is not None
-        assert story.process.notice_start.isoformat() in page
-        assert not (site / "stories" / str(story.year) / story.id).exists()
+        assert story.title in listing
+        assert story.process is not None and story.process.notice_start and story.process.notice_end
+        assert story.process.notice_start.isoformat() in listing
+        assert f'href="../stories/{story.year}/{story.id}/"' in listing
+        page = site / "stories" / str(story.year) / story.id / "index.html"
+        text = page.read_text(encoding="utf-8")
+        parser = meta_of(page)
+        assert parser.title.startswith(f"公示中：{story.title}")
+        assert '<span class="hr-status">公示中</span>' in text and 'name="robots" content="noindex"' in text
+        assert story.summary and story.summary in text and settings.objection_contact in text
+        assert f"{story.process.notice_start} 至 {story.process.notice_end}" in text
+        assert f"（{story.process.notice_end} 前）" in text  # the deadline for objections
+        unit = result.archive.units[story.unit or ""]
+        assert unit.name in text
+        # posters printed during notice: the short link and its QR exist from the first day
+        short = (site / "s" / story.id / "index.html").read_text(encoding="utf-8")
+        assert f'content="0; url=../../stories/{story.year}/{story.id}/"' in short
+        assert (site / "qr" / f"{story.id}.png").is_file()
+        assert not (site / "poster" / story.id).exists()
+
+
+def test_nothing_under_notice_counts_as_published(site: Path, result: CheckResult) -> None:
+    notice = [s for s in result.archive.stories if s.status == "notice"]
+    assert notice
+    counted = [site / "feed.xml", site / "sitemap.xml", *(site / "data").rglob("*.json"), *(site / "search").rglob("*")]
+    counted += [site / "index.html", *(site / "years").rglob("*.html"), *(site / "units").rglob("*.html")]
+    for path in counted:
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            for story in notice:
+                assert story.id not in text and (story.title or "\0") not in text, (path, story.id)
 
 
 def test_sitemap_and_feed_list_published_stories_only(site: Path, result: CheckResult) -> None:

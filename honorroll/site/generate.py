@@ -25,7 +25,6 @@ from .render import Renderer, Shell, theme_fingerprint
 from .share_image import ShareImageError
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
-WITHDRAWN_TEMPLATE = "honorroll/withdrawn.html"
 
 NAV = [
     ("光荣榜", "index.md"),
@@ -124,9 +123,11 @@ def add_site_files(
             ctx.stories[uri] = story
             files.append(File.generated(config, uri, content=pages.story_source(story)))
     for story in result.archive.stories:
-        if story.status == "withdrawn":
-            page = renderer.render(WITHDRAWN_TEMPLATE, views.withdrawn_page(story.id, ctx.site, csp))
-            files.append(File.generated(config, urls.short_path(story.id) + "index.html", content=page))
+        if story.status == "notice":  # posters printed during notice already point here
+            short = renderer.render(stamp.SHORT_LINK_TEMPLATE, views.short_link_page(story, ctx.site, csp))
+            files.append(File.generated(config, urls.short_path(story.id) + "index.html", content=short))
+            qr = ctx.qr.png(ctx.site.short_url(story.id))
+            files.append(File.generated(config, urls.qr_png_path(story.id), abs_src_path=str(qr)))
     files.append(File.generated(config, urls.FEED, content=renderer.render(FEED_TEMPLATE, pages.feed(ctx))))
     # Only re-encoded copies: an original photo (EXIF with GPS, serial numbers, owners) never is.
     for path, cached in ctx.image_files.items():

@@ -468,11 +468,14 @@ class NoticeRow:
     category: str
     start: dt.date | None
     end: dt.date | None
+    href: str | None = None
+    """The story's own page (marked 公示中)."""
 
 
-def notice_row(story: Story, site: SiteData) -> NoticeRow:
+def notice_row(story: Story, site: SiteData, here: str | None = None) -> NoticeRow:
     process = story.process
     return NoticeRow(
+        href=urls.href(here, urls.story_path(story)) if here is not None else None,
         title=plain(story.title),
         name=plain(story.subject.name if story.subject else ""),
         unit=plain(site.unit_name(story)),
@@ -488,6 +491,56 @@ class NoticePage(PageView):
     contact: str
     rows: tuple[NoticeRow, ...]
     pager: Pager | None
+
+
+@dataclass(frozen=True)
+class NoticeStoryPage(PageView):
+    """A story under public notice, at the address it will keep once published (``partials/hr-notice-story.html``).
+
+    Only what the public needs to judge it: no body, photos or honors until it is published.
+    """
+
+    title: str
+    facts: tuple[Fact, ...]
+    summary: str
+    start: dt.date | None
+    end: dt.date | None
+    """Also the deadline for objections."""
+    contact: str
+    notice_href: str
+    short_url: str
+
+
+def notice_story_page(story: Story, site: SiteData) -> NoticeStoryPage:
+    here = urls.story_path(story)
+    title = story.title or story.id
+    process = story.process
+    facts = tuple(f for f in story_facts(story, here, site) if f.label not in ("发布", "年度"))
+    head = make_head(site, here, f"公示中：{title}", story.summary or "", robots="noindex")
+    return NoticeStoryPage(
+        head=head,
+        root=urls.href(here, ""),
+        title=plain(title),
+        facts=facts,
+        summary=plain(story.summary),
+        start=process.notice_start if process else None,
+        end=process.notice_end if process else None,
+        contact=plain(site.objection_contact),
+        notice_href=urls.href(here, urls.notice_path()),
+        short_url=site.short_url(story.id),
+    )
+
+
+@dataclass(frozen=True)
+class WithdrawnStoryPage(PageView):
+    """A withdrawn story's own address and short link, inside the site's chrome: no reason, never a 404."""
+
+    home: str
+
+
+def withdrawn_story_page(here: str, site: SiteData) -> WithdrawnStoryPage:
+    head = make_head(site, here, "该内容已撤下", "此链接对应的故事已不再公开展示。", robots="noindex")
+    return WithdrawnStoryPage(head=replace(head, canonical=None), root=urls.href(here, ""), home=urls.href(here, ""))
 
 
 # ---------------------------------------------------------------- home
@@ -628,7 +681,7 @@ def story_page(story: Story, site: SiteData, body: Markup, qr_svg: Markup) -> St
 
 @dataclass(frozen=True)
 class StandalonePage(PageView):
-    """Pages without the site's header (poster, short link, withdrawn): their own policy and stylesheet."""
+    """Pages without the site's header (poster, short link): their own policy and stylesheet."""
 
     csp: str
     stylesheet: str
@@ -694,26 +747,6 @@ def short_link_page(story: Story, site: SiteData, csp: str) -> ShortLinkPage:
         icon=urls.href(here, site.favicon),
         title=plain(title),
         target=urls.href(here, urls.story_path(story)),
-    )
-
-
-@dataclass(frozen=True)
-class WithdrawnPage(StandalonePage):
-    """A withdrawn story's short link: neutral, not indexed, never a 404, and no reason shown."""
-
-    home: str
-
-
-def withdrawn_page(story_id: str, site: SiteData, csp: str) -> WithdrawnPage:
-    here = urls.short_path(story_id)
-    head = make_head(site, here, "已撤下", "", robots="noindex")
-    return WithdrawnPage(
-        head=replace(head, canonical=None),
-        root=urls.href(here, ""),
-        csp=csp,
-        stylesheet=urls.href(here, urls.PLAIN_CSS),
-        icon=urls.href(here, site.favicon),
-        home=urls.href(here, ""),
     )
 
 
