@@ -48,7 +48,13 @@ def test_home_page_on_a_desktop(site: str, browser: Any) -> None:
     only_local(seen)
 
 
-@pytest.mark.parametrize("path", ["", STORY, "notice/", "honors/", "units/qy-no1-school/", "s/2024-no1-xie-wenbo/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "", STORY, "notice/", "honors/", "units/qy-no1-school/", "s/2024-no1-xie-wenbo/",
+        "stories/2024/2024-no1-xie-wenbo/", "stories/2026/2026-bus-silent-car-team/",
+    ],
+)  # fmt: skip
 def test_no_serious_accessibility_violations(site: str, page: Any, path: str) -> None:
     page.goto(site + path, wait_until="networkidle")
     assert serious_accessibility_violations(page) == []
