@@ -148,6 +148,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if "assets/honorroll/honorroll.css" not in config.extra_css:
             config.extra_css.append("assets/honorroll/honorroll.css")
         config.extra.setdefault("generator", False)  # the footer credit links off-site
+        features = config.theme.get("features") or []
+        if "navigation.tabs" not in features:  # desktop (≥ 1220 px) has no menu button: tabs are its navigation
+            config.theme["features"] = [*features, "navigation.tabs"]
         if config.nav is None:
             config.nav = default_nav(Path(config.docs_dir))
             config.validation.nav.omitted_files = logging.DEBUG  # stories are left out of the nav on purpose

@@ -72,3 +72,19 @@ def test_poster_page_prints_on_a4(site: str, page: Any) -> None:
     page.pdf(path=str(pdf), format="A4")
     assert pdf.stat().st_size > 10_000
     assert shutil.which("zbarimg")
+
+
+def test_desktop_has_navigation_a_reading_column_and_a_clean_print(site: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.goto(site + STORY, wait_until="networkidle")
+    tabs = pg.locator(".md-tabs")
+    assert tabs.is_visible()
+    labels = [t.strip() for t in tabs.locator("a").all_inner_texts()]
+    assert labels[:6] == ["光荣榜", "历年", "单位", "类别", "荣誉榜", "公示"]
+    column = pg.locator(".hr-article").bounding_box()
+    assert column is not None and 480 < column["width"] < 700  # not the 1,190 px it was
+    pg.emulate_media(media="print")
+    assert not pg.locator(".md-header").is_visible() and not tabs.is_visible()
+    assert pg.locator(".hr-article h1").is_visible() and pg.locator(".hr-share .hr-qr").is_visible()
+    context.close()
