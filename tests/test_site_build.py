@@ -155,7 +155,7 @@ def test_notice_story_has_a_page_and_a_working_short_link(site: Path, result: Ch
         text = page.read_text(encoding="utf-8")
         parser = meta_of(page)
         assert parser.title.startswith(f"公示中：{story.title}")
-        assert '<span class="hr-status">公示中</span>' in text and 'name="robots" content="noindex"' in text
+        assert '<span class="hr-notice-badge">公示中</span>' in text and 'name="robots" content="noindex"' in text
         assert story.summary and story.summary in text and settings.objection_contact in text
         assert f"{story.process.notice_start} 至 {story.process.notice_end}" in text
         assert f"（{story.process.notice_end} 前）" in text  # the deadline for objections
@@ -204,7 +204,10 @@ def test_story_page_has_share_metadata_and_qr(site: Path, result: CheckResult) -
     assert (site / image.group(1).removeprefix(SAMPLE_SITE_URL)).is_file()
     assert '<meta property="og:image:width"' in html and '<meta property="og:image:height"' in html
     assert '<svg class="hr-qr"' in html
-    assert f"{SAMPLE_SITE_URL}s/{story.id}/" in html
+    # the short address as readers see it, breakable after each slash only (never inside a word)
+    shown = re.search(r'class="hr-share__url" href="[^"]*">(.*?)</a>', html)
+    assert shown and shown.group(1).replace("<wbr>", "") == f"{SAMPLE_SITE_URL}s/{story.id}/"
+    assert all(part.endswith("/") for part in shown.group(1).split("<wbr>")[:-1])
 
 
 def test_stories_stay_out_of_the_navigation_and_pages_stay_small(site: Path, result: CheckResult) -> None:

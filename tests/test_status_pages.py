@@ -25,7 +25,7 @@ def test_the_notice_address_and_short_link_lead_to_the_full_story_once_published
     repo.write_story(changes=UNDER_NOTICE, body="正文第一段：深山邮路。\n")
     site = _site(repo)
     notice = (site / ADDRESS).read_text(encoding="utf-8")
-    assert '<span class="hr-status">公示中</span>' in notice and "正文第一段" not in notice
+    assert '<span class="hr-notice-badge">公示中</span>' in notice and "正文第一段" not in notice
     assert "2024-05-13 至 2024-06-30" in notice
     short_before = (site / SHORT).read_text(encoding="utf-8")
     qr_before = (site / "qr/2024-lin-postman.png").read_bytes()
@@ -37,7 +37,7 @@ def test_the_notice_address_and_short_link_lead_to_the_full_story_once_published
     )
     site = _site(repo)
     story = (site / ADDRESS).read_text(encoding="utf-8")
-    assert "正文第一段" in story and "hr-status" not in story
+    assert "正文第一段" in story and "hr-notice-badge" not in story
     assert (site / SHORT).read_text(encoding="utf-8") == short_before  # the printed QR keeps working
     assert (site / "qr/2024-lin-postman.png").read_bytes() == qr_before
     assert "2024-lin-postman" in (site / "feed.xml").read_text(encoding="utf-8")

@@ -88,3 +88,21 @@ def test_desktop_has_navigation_a_reading_column_and_a_clean_print(site: str, br
     assert not pg.locator(".md-header").is_visible() and not tabs.is_visible()
     assert pg.locator(".hr-article h1").is_visible() and pg.locator(".hr-share .hr-qr").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_phones_never_scroll_sideways_and_words_stay_whole(site: str, browser: Any, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    pg = context.new_page()
+    for path in ["", STORY, "units/qy-no1-school/", "years/", "notice/", "stories/2026/2026-bus-silent-car-team/"]:
+        pg.goto(site + path, wait_until="networkidle")
+        overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+        # an empty footer leaves no dark band at the foot of the page
+        assert not pg.locator(".md-footer-meta").is_visible(), path
+    pg.goto(site, wait_until="networkidle")
+    for label in pg.locator(".hr-stats dt, ul.hr-years a span").all():
+        box = label.bounding_box()
+        line = float(label.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || e.offsetHeight"))
+        assert box is not None and box["height"] < 1.6 * line, label.inner_text()  # on one line
+    context.close()
