@@ -148,6 +148,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if "assets/honorroll/honorroll.css" not in config.extra_css:
             config.extra_css.append("assets/honorroll/honorroll.css")
         config.extra.setdefault("generator", False)  # the footer credit links off-site
+        features = config.theme.get("features") or []
+        if "navigation.tabs" not in features:  # desktop (≥ 1220 px) has no menu button: tabs are its navigation
+            config.theme["features"] = [*features, "navigation.tabs"]
         if config.nav is None:
             config.nav = default_nav(Path(config.docs_dir))
             config.validation.nav.omitted_files = logging.DEBUG  # stories are left out of the nav on purpose
@@ -274,7 +277,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.held_story_files = None
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
-            open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "")
+            images = self.chrome.ctx.site.images if self.chrome is not None else None
+            open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "", images)
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir

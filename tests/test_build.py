@@ -24,7 +24,8 @@ def test_build_writes_a_page_per_published_story(repo: ContentRepo) -> None:
     assert result.returncode == 0, result.stderr
     page = repo.root / "build" / "stories" / "2024" / "2024-lin-postman" / "index.html"
     assert "深山邮路上的“不老松”" in page.read_text(encoding="utf-8")
-    assert not (repo.root / "build" / "stories" / "2024" / "withdrawn-one").exists()
+    gone = (repo.root / "build" / "stories" / "2024" / "withdrawn-one" / "index.html").read_text(encoding="utf-8")
+    assert "该内容已撤下" in gone and "深山邮路" not in gone  # a neutral page, never the story
     assert "秘密原因" not in "".join(p.read_text(encoding="utf-8") for p in (repo.root / "build").rglob("*.html"))
 
 

@@ -406,8 +406,8 @@ def test_story_images_cover_body_photos_each_once(repo: ContentRepo, tmp_path: P
     assert [s.width for s in images.photos["photos/inline.png"].sizes] == [480, 640]
     assert images.photos["photos/inline.png"].card.mime == "image/png"
     paths = [site_path for site_path, _file in images.files]
-    # cover 900 wide: 320, 480, 800, 900; inline 640 wide: 320, 480, 640; the share image
-    assert len(paths) == len(set(paths)) == 4 + 3 + 1
+    # cover 900 wide: 320, 480, 800, 900 (the largest is also the share image); inline 640 wide: 320, 480, 640
+    assert len(paths) == len(set(paths)) == 4 + 3
 
 
 def test_photos_of_any_content_folder(tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ def test_csv_has_a_bom_and_one_row_per_published_story(site: Path) -> None:
     he = next(row for row in rows if row["id"] == "2024-no1-he-lanxin")
     assert he["honors"] == "2024 县（区）级 道德模范"
     assert he["tags"] == "孝老；班主任"
-    assert he["cover_url"] == f"{SAMPLE_SITE_URL}stories/2024/2024-no1-he-lanxin/cover.png"
+    # the re-encoded cover (largest size), never the original file
+    assert he["cover_url"].startswith(f"{SAMPLE_SITE_URL}media/") and he["cover_url"].endswith(".jpg")
     units = list(csv.DictReader(io.StringIO((site / "data" / "units.csv").read_text(encoding="utf-8-sig"), newline="")))
     assert list(units[0]) == [f.name for f in UNIT_FIELDS]
     assert sum(int(u["published_stories"]) for u in units) == 49
@@ -93,7 +94,10 @@ def test_links_are_absolute_and_point_at_built_pages(site: Path) -> None:
     for record in stories:
         story_id = record["id"]
         assert record["short_url"] == f"{SAMPLE_SITE_URL}s/{story_id}/"
-        assert record["share_image_url"] == f"{SAMPLE_SITE_URL}share/{story_id}.jpg"
+        share = record["share_image_url"]
+        # the cover's largest size, or the site's card (share_cards: site)
+        assert share in (record["cover_url"], f"{SAMPLE_SITE_URL}share/site.jpg"), story_id
+        assert (site / share.removeprefix(SAMPLE_SITE_URL)).is_file()
         for key in ("url", "short_url", "poster_url"):
             page = site / record[key].removeprefix(SAMPLE_SITE_URL) / "index.html"
             assert page.is_file(), (key, record[key])
@@ -112,7 +116,8 @@ def test_year_files_carry_the_full_text_and_every_photo(site: Path) -> None:
     he = next(r for r in year if r["id"] == "2024-no1-he-lanxin")
     source = (ROOT / "stories" / "2024" / "2024-no1-he-lanxin" / "index.md").read_text(encoding="utf-8")
     assert he["body_markdown"].strip() == source.split("\n---\n", 1)[1].strip()
-    assert [p["url"].rsplit("/", 1)[1] for p in he["photos"]] == ["cover.png", "photo2.jpg"]
+    assert [p["alt"] for p in he["photos"]] == ["示意插图：阳光下的校园教学楼与操场", "示意插图：暮色中亮着暖灯的小屋"]
+    assert all(p["url"].startswith(f"{SAMPLE_SITE_URL}media/") for p in he["photos"])
     for photo in he["photos"]:
         assert (site / photo["url"].removeprefix(SAMPLE_SITE_URL)).is_file()
     listed = load(site / "data" / "stories.json")["stories"]

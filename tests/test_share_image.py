@@ -33,7 +33,8 @@ def _publish(repo: ContentRepo, cache: Path, **options: object) -> story_images.
 
 
 def _share(images: story_images.StoryImages) -> Image.Image:
-    [file] = [file for path, file in images.files if path == images.share.path_in_site]
+    assert images.share is not None
+    [file] = {file for path, file in images.files if path == images.share.path_in_site}
     image = Image.open(file)
     image.load()
     return image
@@ -67,17 +68,27 @@ def test_drawn_card_depends_on_the_story_text(repo: ContentRepo, tmp_path: Path)
     assert ImageChops.difference(first, second).getbbox() is not None
 
 
-def test_story_with_cover_gets_the_cover_cropped_to_fill(repo: ContentRepo, tmp_path: Path) -> None:
+def test_story_with_cover_shares_the_covers_largest_size(repo: ContentRepo, tmp_path: Path) -> None:
     path = repo.write_story(changes={"cover": {"src": "cover.jpg", "alt": "说明"}}, bundle=True)
     (path.parent / "cover.jpg").write_bytes(private_jpeg(orientation=1))
     images = _publish(repo, tmp_path / "cache")
+    assert images.cover is not None and images.cover.largest.width == 900
+    assert images.share == images.cover.largest  # no extra crop, no extra file
     card = _share(images)
-    assert (card.format, card.size) == ("JPEG", (1200, 630))
-    assert _differs_from(card, (200, 60, 40)) < 0.01  # it is the (red) cover, all of it
+    assert (card.format, card.size) == ("JPEG", (900, 600))
     data = dict(images.files)[images.share.path_in_site].read_bytes()
     assert OWNER.encode() not in data and SERIAL.encode() not in data and b"Exif" not in data
-    assert images.cover is not None and images.cover.largest.width == 900
-    assert {path for path, _file in images.files} >= {images.share.path_in_site, images.cover.card.path_in_site}
+    assert not any(path.startswith("share/") for path, _file in images.files)
+
+
+def test_without_per_story_cards_a_story_without_cover_uses_the_site_card(repo: ContentRepo, tmp_path: Path) -> None:
+    repo.write_story()
+    story, settings = _story(repo)
+    assert settings.share_cards == "site"
+    images = publish_story_images(
+        story, repo.root, tmp_path, settings, site_name="站点", unit_name="单位", share_cards=settings.share_cards
+    )
+    assert images.share is None and images.files == ()
 
 
 def test_share_image_is_cached_by_content(repo: ContentRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,6 +106,7 @@ def test_share_image_is_cached_by_content(repo: ContentRepo, tmp_path: Path, mon
 def test_a_damaged_cached_card_is_drawn_again(repo: ContentRepo, tmp_path: Path) -> None:
     repo.write_story()
     first = _publish(repo, tmp_path / "cache")
+    assert first.share is not None
     file = dict(first.files)[first.share.path_in_site]
     file.write_bytes(b"\xff\xd8\xff" + b"\0" * 10)
     again = _publish(repo, tmp_path / "cache")
@@ -125,7 +137,7 @@ def test_site_card(repo: ContentRepo, tmp_path: Path) -> None:
     repo.write_story()
     _, settings = _story(repo)
     site = publish_site_image(repo.root, tmp_path / "cache", settings, "青屿市光荣榜（示例）")
-    assert site.share.path_in_site == "share/site.jpg"
+    assert site.share is not None and site.share.path_in_site == "share/site.jpg"
     card = _share(site)
     assert card.size == (1200, 630) and _differs_from(card, BACKGROUND) > 0.03
 

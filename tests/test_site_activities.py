@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from pathlib import Path
 
 import jinja2
 import pytest
 
 from honorroll.checker import CheckResult
+from honorroll.config import HonorRollConfig
 from honorroll.site.activities import (
     activities_year_page,
     activities_year_pages,
     featured_in,
     featured_index,
-    photo_files,
+    publish_activity_photos,
     year_page_markdown,
 )
 from tests.conftest import JPEG, ROOT, ContentRepo, errors
@@ -70,13 +72,31 @@ def test_body_photos_are_addressed_from_the_year_page(checked: CheckResult) -> N
     talk = next(a for a in checked.activities if a.id == "2024-postal-talk")
     body = year_page_markdown(talk)
     assert "![听众](2024-postal-talk/hall.jpg)" in body and 'src="2024-postal-talk/stage.jpg"' in body
-    assert photo_files(checked.activities) == [
-        f"activities/2024/2024-postal-talk/{name}" for name in ("cover.jpg", "hall.jpg", "stage.jpg")
-    ]
     page = activities_year_page(
         2024, checked.activities, checked.archive.by_id(), checked.archive.units, lambda text: f"<p>{text}</p>"
     )
     assert page.activities[1].body_html == f"<p>{body.strip()}</p>" and page.activities[0].body_html is None
+
+
+def test_activity_photos_are_published_as_re_encoded_copies(checked: CheckResult, tmp_path: Path) -> None:
+    settings = HonorRollConfig()
+    settings.load_dict({})
+    assert settings.validate() == ([], [])
+    root = Path(checked.archive.root)
+    photos, files = publish_activity_photos(checked.activities, root, tmp_path, settings)
+    assert list(photos) == ["2024-postal-talk"] and set(photos["2024-postal-talk"]) == {
+        "cover.jpg",
+        "hall.jpg",
+        "stage.jpg",
+    }
+    assert files and all(path.startswith("media/") for path, _file in files)  # never the original files
+    talk = next(a for a in checked.activities if a.id == "2024-postal-talk")
+    body = year_page_markdown(talk, photos["2024-postal-talk"])
+    hall = photos["2024-postal-talk"]["hall.jpg"].largest.path_in_site
+    assert f"![听众](../../{hall})" in body and "hall.jpg" not in body
+    page = activities_year_page(2024, checked.activities, checked.archive.by_id(), checked.archive.units, None, photos)
+    cover = photos["2024-postal-talk"]["cover.jpg"].largest.path_in_site
+    assert page.activities[1].cover_src == f"../../{cover}"
 
 
 def test_featured_in_lists_the_activities_of_a_published_story(checked: CheckResult) -> None:

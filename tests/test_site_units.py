@@ -245,11 +245,20 @@ def test_withdrawn_and_notice_stories_get_no_story_pages(repo: ContentRepo, tmp_
     ctx = _context(repo, tmp_path)
     specs = {spec.uri: spec for spec in pages.list_specs(ctx)}
     assert [s.id for s in ctx.published] == ["2024-lin-postman"]
-    assert not any("2024-gone" in uri or "2024-wait" in uri for uri in specs)
+    # only their status pages: 公示中 at the waiting story's address, 已撤下 at the withdrawn one's two addresses
+    assert {uri: specs[uri].template for uri in specs if "2024-gone" in uri or "2024-wait" in uri} == {
+        "stories/2024/2024-wait/index.md": "honorroll/notice-story.html",
+        "stories/2024/2024-gone/index.md": "honorroll/withdrawn.html",
+        "s/2024-gone/index.md": "honorroll/withdrawn.html",
+    }
+    waiting = specs["stories/2024/2024-wait/index.md"].view()
+    assert isinstance(waiting, views.NoticeStoryPage) and waiting.end == dt.date(2024, 6, 28)
+    assert waiting.head.robots == "noindex" and waiting.notice_href == "../../../notice/"
+    assert "sitemap: false" in specs["s/2024-gone/index.md"].source()
     notice = specs["notice/index.md"].view()
     assert isinstance(notice, views.NoticePage)
-    assert [(row.title, row.start, row.end) for row in notice.rows] == [
-        ("深山邮路上的“不老松”", dt.date(2024, 6, 24), dt.date(2024, 6, 28))
+    assert [(row.title, row.start, row.end, row.href) for row in notice.rows] == [
+        ("深山邮路上的“不老松”", dt.date(2024, 6, 24), dt.date(2024, 6, 28), "../stories/2024/2024-wait/")
     ]
     home = specs["index.md"].view()
     assert isinstance(home, views.HomePage) and home.latest is not None

@@ -3,7 +3,8 @@
 ``activities/<year>/`` lists the year's activities (template ``honorroll/activities.html``); a story
 page lists the activities that featured it (partial ``partials/featured-in.html``). Links are
 relative (:func:`urls.href`), so the site works under any prefix; an activity's photos keep the
-content layout (``activities/<year>/<id>/<file>``), like a story's.
+content layout (``activities/<year>/<id>/<file>``) in links only: what the site publishes are
+their re-encoded copies (:func:`publish_activity_photos`), never the original files.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..activities import Activity
 from ..assessment import ActivityTotals
+from ..config import HonorRollConfig
 from ..loader import _HTML_IMAGE, _MD_IMAGE  # the same image syntax the rules check
+from ..media import DerivedPhoto
 from ..model import Story, Unit
 from ..rules.activities import activity_images
 from . import urls
+from .story_images import publish_photos
 
+ActivityPhotos = Mapping[str, Mapping[str, DerivedPhoto]]
+"""Re-encoded photos by activity id, then by ``src`` as written (:func:`publish_activity_photos`)."""
 MarkdownRenderer = Callable[[str], str]
 """Turns an activity's Markdown body into HTML with the same (safe) settings as story bodies."""
 
@@ -118,6 +125,7 @@ def activities_year_page(
     stories: Mapping[str, Story],
     units: Mapping[str, Unit],
     render: MarkdownRenderer | None = None,
+    photos: ActivityPhotos | None = None,
 ) -> ActivitiesYearPage:
     """The year's activities, newest first, with the year's sums in the words of a work summary."""
     here = activities_path(year)
@@ -127,7 +135,7 @@ def activities_year_page(
         reverse=True,
     )
     totals = ActivityTotals.of(mine)
-    cards = tuple(_card(a, here, stories, units, render) for a in mine)
+    cards = tuple(_card(a, here, stories, units, render, (photos or {}).get(a.id)) for a in mine)
     years = tuple(YearLink(y, urls.href(here, activities_path(y)), y == year) for y in activity_years(activities))
     description = (
         f"{year} 年开展线下活动 {totals.offline} 场次、覆盖 {totals.audience:,} 人次，"
@@ -158,8 +166,9 @@ def activities_year_pages(
     stories: Mapping[str, Story],
     units: Mapping[str, Unit],
     render: MarkdownRenderer | None = None,
+    photos: ActivityPhotos | None = None,
 ) -> list[ActivitiesYearPage]:
-    return [activities_year_page(y, activities, stories, units, render) for y in activity_years(activities)]
+    return [activities_year_page(y, activities, stories, units, render, photos) for y in activity_years(activities)]
 
 
 def _card(
@@ -168,11 +177,17 @@ def _card(
     stories: Mapping[str, Story],
     units: Mapping[str, Unit],
     render: MarkdownRenderer | None,
+    photos: Mapping[str, DerivedPhoto] | None = None,
 ) -> ActivityCard:
     unit = units.get(activity.unit or "")
     featured = [stories[s] for s in activity.stories if s in stories and stories[s].is_published]
     cover = activity.cover
-    body = year_page_markdown(activity).strip()
+    body = year_page_markdown(activity, photos).strip()
+    derived_cover = photos.get(cover.src) if photos is not None and cover is not None else None
+    if derived_cover is not None:
+        cover_src: str | None = urls.href(here, derived_cover.largest.path_in_site)
+    else:  # without the pipeline's output (views tested alone): the content path
+        cover_src = urls.href(here, activity_photo_path(activity, cover.src)) if cover else None
     return ActivityCard(
         id=activity.id,
         title=activity.title or activity.id,
@@ -188,7 +203,7 @@ def _card(
         reach_label=reach_label(activity),
         summary=activity.summary,
         link=activity.link,
-        cover_src=urls.href(here, activity_photo_path(activity, cover.src)) if cover else None,
+        cover_src=cover_src,
         cover_alt=(cover.alt or "") if cover else "",
         stories=tuple(
             StoryLink(s.id, s.title or s.id, s.subject.name if s.subject else "", urls.href(here, urls.story_path(s)))
@@ -198,15 +213,21 @@ def _card(
     )
 
 
-def year_page_markdown(activity: Activity) -> str:
-    """The body with its photos addressed from the year page (``<id>/photo.jpg`` instead of ``photo.jpg``)."""
+def year_page_markdown(activity: Activity, photos: Mapping[str, DerivedPhoto] | None = None) -> str:
+    """The body with its photos addressed from the year page: their re-encoded copies when ``photos``
+    has them (``../../media/…``), else the content path (``<id>/photo.jpg`` instead of ``photo.jpg``)."""
     if not activity.is_bundle:
         return activity.body
+    here = activities_path(activity.year)
     prefix = f"{activity.id}/"
 
     def insert(match: re.Match[str], group: int) -> str:
-        cut = match.start(group) - match.start(0)
-        return match.group(0)[:cut] + prefix + match.group(0)[cut:]
+        start, end = match.start(group) - match.start(0), match.end(group) - match.start(0)
+        src = match.group(group)
+        derived = photos.get(src) if photos is not None else None
+        if derived is not None:
+            return match.group(0)[:start] + urls.href(here, derived.largest.path_in_site) + match.group(0)[end:]
+        return match.group(0)[:start] + prefix + match.group(0)[start:]
 
     out = []
     for line in activity.body.splitlines(keepends=True):
@@ -215,16 +236,24 @@ def year_page_markdown(activity: Activity) -> str:
     return "".join(out)
 
 
-def photo_files(activities: Iterable[Activity]) -> list[str]:
-    """Site paths (= content paths) of every photo the activity pages show, to copy into the site."""
-    return sorted(
-        {
-            activity_photo_path(a, src)
-            for a in activities
-            if a.is_bundle and a.mode is not None
-            for src, _alt, _line, _where in activity_images(a)
-        }
-    )
+def publish_activity_photos(
+    activities: Iterable[Activity], root: Path, cache_dir: Path, settings: HonorRollConfig
+) -> tuple[dict[str, dict[str, DerivedPhoto]], tuple[tuple[str, Path], ...]]:
+    """Re-encoded copies of every photo the activity pages show: (by activity and ``src``, files to publish).
+
+    Raises ``media.PhotoError`` (a Chinese message) for a photo that cannot be published.
+    """
+    photos: dict[str, dict[str, DerivedPhoto]] = {}
+    files: list[tuple[str, Path]] = []
+    for activity in activities:
+        if not (activity.is_bundle and activity.mode is not None):
+            continue
+        srcs = [src for src, _alt, _line, _where in activity_images(activity)]
+        if srcs:
+            derived, own = publish_photos(root, activity.folder, srcs, cache_dir, settings)
+            photos[activity.id] = derived
+            files.extend(own)
+    return photos, tuple(dict.fromkeys(files))
 
 
 def featured_index(activities: Iterable[Activity]) -> dict[str, list[Activity]]:

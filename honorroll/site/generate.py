@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -14,15 +17,14 @@ from mkdocs.structure.toc import get_toc
 from ..cache import resolve_cache_dir
 from ..checker import CheckResult
 from ..config import HonorRollConfig
-from ..loader import body_images
-from . import pages, stamp, urls, views
+from . import pages, stamp, story_images, urls, views
 from .feed import FEED_TEMPLATE
 from .pages import SiteContext
 from .qr import QrCache
 from .render import Renderer, Shell, theme_fingerprint
+from .share_image import ShareImageError
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
-WITHDRAWN_TEMPLATE = "honorroll/withdrawn.html"
 
 NAV = [
     ("光荣榜", "index.md"),
@@ -67,6 +69,7 @@ def edit_base(config: MkDocsConfig, root: Path) -> str | None:
 
 def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckResult) -> SiteContext:
     root = Path(config.config_file_path).resolve().parent
+    cache = resolve_cache_dir(root, settings.cache_dir).path
     site = pages.site_data(
         settings,
         result.archive.units,
@@ -76,9 +79,28 @@ def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckR
         favicon=str(config.theme.get("favicon") or views.SiteData.favicon),
         edit_base=edit_base(config, root),
     )
-    return SiteContext(
-        result=result, settings=settings, site=site, qr=QrCache(resolve_cache_dir(root, settings.cache_dir).path)
-    )
+    ctx = SiteContext(result=result, settings=settings, site=site, qr=QrCache(cache))
+    ctx.site = replace(site, **publish_images(ctx, root, cache))
+    return ctx
+
+
+def publish_images(ctx: SiteContext, root: Path, cache: Path) -> dict[str, Any]:
+    """Re-encoded photos of every published story and the site's share card (``SiteData`` fields).
+
+    Raises ``PluginError`` with the Chinese messages: the check decoded every photo already, so
+    only a file changed during the build gets here.
+    """
+    site = ctx.site
+    units = {unit_id: unit.display_name for unit_id, unit in ctx.units.items()}
+    job = story_images.ImageJob(root, cache, ctx.settings, site.site_name, units)
+    try:
+        images = story_images.publish_all(job, ctx.published)
+        card = story_images.publish_site_image(root, cache, ctx.settings, site.site_name)
+    except (story_images.StoryImagesError, ShareImageError) as exc:
+        raise PluginError(str(exc)) from None
+    ctx.image_files = {path: file for one in (*images.values(), card) for path, file in one.files}
+    assert card.share is not None
+    return {"images": images, "share_image": card.share.path_in_site}
 
 
 def add_site_files(
@@ -101,19 +123,15 @@ def add_site_files(
             ctx.stories[uri] = story
             files.append(File.generated(config, uri, content=pages.story_source(story)))
     for story in result.archive.stories:
-        if story.status == "withdrawn":
-            page = renderer.render(WITHDRAWN_TEMPLATE, views.withdrawn_page(story.id, ctx.site, csp))
-            files.append(File.generated(config, urls.short_path(story.id) + "index.html", content=page))
+        if story.status == "notice":  # posters printed during notice already point here
+            short = renderer.render(stamp.SHORT_LINK_TEMPLATE, views.short_link_page(story, ctx.site, csp))
+            files.append(File.generated(config, urls.short_path(story.id) + "index.html", content=short))
+            qr = ctx.qr.png(ctx.site.short_url(story.id))
+            files.append(File.generated(config, urls.qr_png_path(story.id), abs_src_path=str(qr)))
     files.append(File.generated(config, urls.FEED, content=renderer.render(FEED_TEMPLATE, pages.feed(ctx))))
-    root = Path(result.archive.root)
-    for story in ctx.published:
-        if not story.is_bundle:
-            continue
-        srcs = [story.cover.src] if story.cover else []
-        srcs += [src for src, _alt, _line in body_images(story)]
-        for src in dict.fromkeys(srcs):
-            source = root / story.folder / src
-            files.append(File.generated(config, urls.photo_path(story, src), abs_src_path=str(source)))
+    # Only re-encoded copies: an original photo (EXIF with GPS, serial numbers, owners) never is.
+    for path, cached in ctx.image_files.items():
+        files.append(File.generated(config, path, abs_src_path=str(cached)))
     return ctx
 
 

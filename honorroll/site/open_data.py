@@ -12,10 +12,10 @@ import datetime as dt
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checker import CheckResult
 from ..config import HonorRollConfig
@@ -23,6 +23,9 @@ from ..loader import body_images
 from ..model import Story, Unit
 from ..schema import SUBJECT_TYPE_LABELS, UNIT_KIND_LABELS
 from . import urls
+
+if TYPE_CHECKING:
+    from .story_images import StoryImages
 
 DATA_DIR = "data"
 SCHEMA_VERSION = 1
@@ -97,10 +100,15 @@ STORY_FIELDS = (
     Field("published_on", "发布日期（YYYY-MM-DD）", _DATE),
     Field("url", "故事页的完整网址", _URI),
     Field("short_url", "永久短链接（二维码中的网址），编号不变它就不变", _URI),
-    Field("share_image_url", "分享卡片图片（1200×630 JPEG）的完整网址", _URI),
+    Field("share_image_url", "分享图片（JPEG）的完整网址：有封面时为封面的最大尺寸，否则为站点的分享卡片", _URI),
     Field("qr_code_url", "打印用二维码图片（PNG）的完整网址", _URI),
     Field("poster_url", "A4 海报页的完整网址", _URI),
-    Field("cover_url", "封面照片的完整网址；没有封面时为 null（CSV 中为空）", _URI, nullable=True),
+    Field(
+        "cover_url",
+        "封面照片（重新编码、不含元数据的最大尺寸）的完整网址；没有封面时为 null（CSV 中为空）",
+        _URI,
+        nullable=True,
+    ),
     Field("cover_alt", "封面照片的文字说明；没有封面时为 null", _STR, nullable=True),
 )
 BODY_FIELDS = (
@@ -155,7 +163,21 @@ def _honors(story: Story, settings: HonorRollConfig) -> list[dict[str, Any]]:
     ]
 
 
-def story_record(story: Story, units: dict[str, Unit], settings: HonorRollConfig, site_url: str) -> dict[str, Any]:
+def _image_path(images: Mapping[str, StoryImages], story: Story, src: str) -> str | None:
+    """The published (re-encoded, largest) copy of a story photo: originals are never published."""
+    one = images.get(story.id)
+    photo = one.photos.get(src) if one is not None else None
+    return photo.largest.path_in_site if photo is not None else None
+
+
+def story_record(
+    story: Story,
+    units: dict[str, Unit],
+    settings: HonorRollConfig,
+    site_url: str,
+    images: Mapping[str, StoryImages] | None = None,
+) -> dict[str, Any]:
+    images = images or {}
     subject = story.subject
     unit = units.get(story.unit or "")
     cover = story.cover
@@ -176,21 +198,37 @@ def story_record(story: Story, units: dict[str, Unit], settings: HonorRollConfig
         "published_on": story.published_on.isoformat() if story.published_on else None,
         "url": urls.absolute(site_url, urls.story_path(story)),
         "short_url": urls.absolute(site_url, urls.short_path(story.id)),
-        "share_image_url": urls.absolute(site_url, urls.share_image_path(story.id)),
+        "share_image_url": urls.absolute(site_url, _share_path(images, story)),
         "qr_code_url": urls.absolute(site_url, urls.qr_png_path(story.id)),
         "poster_url": urls.absolute(site_url, urls.poster_path(story.id)),
-        "cover_url": urls.absolute(site_url, urls.photo_path(story, cover.src)) if cover else None,
+        "cover_url": urls.absolute(site_url, cover_path)
+        if cover and (cover_path := _image_path(images, story, cover.src))
+        else None,
         "cover_alt": cover.alt if cover else None,
     }
 
 
-def full_record(story: Story, units: dict[str, Unit], settings: HonorRollConfig, site_url: str) -> dict[str, Any]:
-    record = story_record(story, units, settings, site_url)
+def _share_path(images: Mapping[str, StoryImages], story: Story) -> str:
+    one = images.get(story.id)
+    return one.share.path_in_site if one is not None and one.share is not None else urls.site_share_image_path()
+
+
+def full_record(
+    story: Story,
+    units: dict[str, Unit],
+    settings: HonorRollConfig,
+    site_url: str,
+    images: Mapping[str, StoryImages] | None = None,
+) -> dict[str, Any]:
+    images = images or {}
+    record = story_record(story, units, settings, site_url, images)
     photos = [(story.cover.src, story.cover.alt)] if story.cover else []
     photos += [(src, alt) for src, alt, _line in body_images(story)]
     record["body_markdown"] = story.body.strip() + "\n"
     record["photos"] = [
-        {"url": urls.absolute(site_url, urls.photo_path(story, src)), "alt": alt} for src, alt in photos
+        {"url": urls.absolute(site_url, path), "alt": alt}
+        for src, alt in photos
+        if (path := _image_path(images, story, src)) is not None
     ]
     return record
 
@@ -307,13 +345,22 @@ def published_stories(result: CheckResult) -> list[Story]:
     return sorted(result.archive.published(), key=lambda s: (s.year, (s.published_on or dt.date.min).toordinal(), s.id))
 
 
-def write_open_data(site_dir: Path, result: CheckResult, settings: HonorRollConfig, site_url: str) -> list[Path]:
-    """Writes everything under ``<site_dir>/data/``; returns the files written."""
+def write_open_data(
+    site_dir: Path,
+    result: CheckResult,
+    settings: HonorRollConfig,
+    site_url: str,
+    images: Mapping[str, StoryImages] | None = None,
+) -> list[Path]:
+    """Writes everything under ``<site_dir>/data/``; returns the files written.
+
+    ``images``: each story's published images (``SiteData.images``); photo URLs point at them.
+    """
     site_url = site_url.rstrip("/") + "/"
     units = result.archive.units
     stories = published_stories(result)
     today = result.today.isoformat()
-    records = [story_record(s, units, settings, site_url) for s in stories]
+    records = [story_record(s, units, settings, site_url, images) for s in stories]
     by_year: dict[int, list[Story]] = defaultdict(list)
     for story in stories:
         by_year[story.year].append(story)
@@ -330,7 +377,7 @@ def write_open_data(site_dir: Path, result: CheckResult, settings: HonorRollConf
         "units.schema.json": _json(unit_schema(site_url), pretty=True),
     }
     for year, group in sorted(by_year.items()):
-        full = [full_record(s, units, settings, site_url) for s in group]
+        full = [full_record(s, units, settings, site_url, images) for s in group]
         files[f"years/{year}.json"] = _json(_document("stories", full, site_url, today, "stories.schema.json"))
     index = {
         "schema_version": SCHEMA_VERSION,

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
@@ -50,9 +51,12 @@ class PageSpec:
     title: str
     template: str
     view: Callable[[], views.PageView]
+    listed: bool = True
+    """In the sitemap; False for pages of stories that are not published (notice, withdrawn)."""
 
     def source(self) -> str:
-        return front_matter({"title": self.title, "template": self.template, "hide": HIDE})
+        meta: dict[str, Any] = {"title": self.title, "template": self.template, "hide": HIDE}
+        return front_matter(meta if self.listed else meta | {"sitemap": False})
 
 
 @dataclass
@@ -67,6 +71,8 @@ class SiteContext:
     """Generated list pages by source URI."""
     stories: dict[str, Story] = field(default_factory=dict)
     """Story pages MkDocs renders (``stamp_story_pages: false``) by source URI."""
+    image_files: dict[str, Path] = field(default_factory=dict)
+    """Every re-encoded image the site publishes: site path → cached file."""
 
     def __post_init__(self) -> None:
         self.published = sorted(
@@ -367,7 +373,7 @@ def notice_specs(ctx: SiteContext) -> list[PageSpec]:
             root=root,
             title=heading,
             contact=views.plain(ctx.site.objection_contact),
-            rows=tuple(views.notice_row(s, ctx.site) for s in group),
+            rows=tuple(views.notice_row(s, ctx.site, here) for s in group),
             pager=pager,
         )
 
@@ -378,6 +384,35 @@ def list_specs(ctx: SiteContext, *, with_home: bool = True) -> list[PageSpec]:
     """Every generated list page; ``with_home=False`` when the site has its own ``index.md``."""
     specs = [home_spec(ctx)] if with_home else []
     specs += year_specs(ctx) + unit_specs(ctx) + category_specs(ctx) + honor_specs(ctx) + notice_specs(ctx)
+    return specs + status_specs(ctx)
+
+
+NOTICE_STORY_TEMPLATE = "honorroll/notice-story.html"
+WITHDRAWN_TEMPLATE = "honorroll/withdrawn.html"
+
+
+def status_specs(ctx: SiteContext) -> list[PageSpec]:
+    """Stories not (or no longer) published, at the addresses readers and posters already have.
+
+    Under notice: a 公示中 page at the story's own address (its short link leads there, and to the
+    full story once published). Withdrawn: a neutral 已撤下 page at its address and its short link.
+    """
+    specs = []
+    for story in ctx.result.archive.stories:
+        if story.status == "notice":
+
+            def notice(story: Story = story) -> views.PageView:
+                return views.notice_story_page(story, ctx.site)
+
+            title = f"公示中：{story.title or story.id}"
+            specs.append(PageSpec(urls.story_src(story), title, NOTICE_STORY_TEMPLATE, notice, listed=False))
+        elif story.status == "withdrawn":
+            for here in (urls.story_path(story), urls.short_path(story.id)):
+
+                def withdrawn(here: str = here) -> views.PageView:
+                    return views.withdrawn_story_page(here, ctx.site)
+
+                specs.append(PageSpec(urls.src_uri(here), "该内容已撤下", WITHDRAWN_TEMPLATE, withdrawn, listed=False))
     return specs
 
 

@@ -67,7 +67,7 @@ class StampJob:
 
     def base_key(self, theme_key: str) -> str:
         """What every story's files depend on besides the story: code, templates, settings, chrome."""
-        settings = replace(self.site, units={})  # a story's own unit is part of its key (story_keys)
+        settings = replace(self.site, units={}, images={})  # a story's own unit and images: story_keys
         markdown_settings = (self.extensions, sorted(self.extension_configs.items(), key=str))
         shell = self.shell.parts if self.shell is not None else None
         return hashlib.sha256(
@@ -164,7 +164,9 @@ def story_keys(job: StampJob, stories: Sequence[Story], theme_key: str) -> dict[
     for story in stories:
         unit = job.site.units.get(story.unit or "")
         stat = file_key(Path(story.root), story.file, story.is_bundle)
-        keys[story.id] = hashlib.sha256(repr((base, story.file, stat, unit)).encode()).hexdigest()
+        images = job.site.images.get(story.id)
+        shown = (images.photos, images.share) if images is not None else None  # paths and sizes, not cache files
+        keys[story.id] = hashlib.sha256(repr((base, story.file, stat, unit, shown)).encode()).hexdigest()
     return keys
 
 

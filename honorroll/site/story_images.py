@@ -9,7 +9,8 @@ It writes nothing into the site: the caller copies or links ``StoryImages.files`
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +20,13 @@ from .. import media
 from ..config import HonorRollConfig
 from ..loader import body_images
 from ..model import Story
+from ..parallel import process_pool
 from . import urls
 from .share_image import (
     HEIGHT,
     WIDTH,
     CardStyle,
     ShareImageError,
-    cover_share_image,
     find_font,
     site_share_image,
     story_share_image,
@@ -38,8 +39,9 @@ JPEG = "image/jpeg"
 class StoryImages:
     photos: dict[str, media.DerivedPhoto]
     """By ``src`` exactly as written in the story (the cover's and each body image's)."""
-    share: media.DerivedImage
-    """``share/<id>.jpg``, 1200×630, for ``og:image``."""
+    share: media.DerivedImage | None
+    """The story's own ``og:image``: the cover's largest JPEG size, or (``share_cards: per_story``)
+    a drawn 1200×630 card ``share/<id>.jpg``; None means "use the site's card"."""
     files: tuple[tuple[str, Path], ...]
     """(site path, cached file) of every file to copy or hard-link into the site."""
 
@@ -116,14 +118,13 @@ def publish_story_images(
     *,
     site_name: str,
     unit_name: str,
+    share_cards: str = "per_story",
 ) -> StoryImages:
     """Derived photos and the share image of one story (raises ``PhotoError``/``ShareImageError``)."""
     bound = limits(settings)
     folder = root / story.folder
     photos: dict[str, media.DerivedPhoto] = {}
     files: list[tuple[str, Path]] = []
-    cover_bytes: bytes | None = None
-    cover_decoded: Callable[[], Image.Image] | None = None
     for src in story_photo_srcs(story):
         label = f"{story.folder}/{src}"
         data = media.read_untrusted(folder, src, bound.max_bytes, label)
@@ -132,18 +133,16 @@ def publish_story_images(
         decoded = _decode_once(data, bound, label) if is_cover else None
         photos[src] = derived = media.derive_photo(data, cache_dir, bound, label, decoded=decoded)
         files.extend(derived.files)
-        if is_cover:
-            cover_bytes, cover_decoded = data, decoded
-    if cover_bytes is not None:
-        share_file = cover_share_image(
-            cache_dir, cover_bytes, bound, story.folder, settings.share_background, cover_decoded
-        )
-    else:
+    cover = photos.get(story.cover.src) if story.cover is not None else None
+    share: media.DerivedImage | None = None
+    if cover is not None and cover.largest.mime == JPEG:
+        share = cover.largest  # no extra crop: platforms crop a wide photo themselves
+    elif share_cards == "per_story":
         style = card_style(settings, root, site_name)
         name = story.subject.name if story.subject else ""
         share_file = story_share_image(cache_dir, style, name, story.title or "", unit_name)
-    share = media.DerivedImage(urls.share_image_path(story.id), WIDTH, HEIGHT, JPEG)
-    files.append((share.path_in_site, share_file))
+        share = media.DerivedImage(urls.share_image_path(story.id), WIDTH, HEIGHT, JPEG)
+        files.append((share.path_in_site, share_file))
     cover_src = story.cover.src if story.cover is not None and story.cover.src in photos else None
     return StoryImages(photos, share, tuple(dict.fromkeys(files)), cover_src)
 
@@ -178,3 +177,67 @@ def publish_site_image(root: Path, cache_dir: Path, settings: HonorRollConfig, s
     path = site_share_image(cache_dir, card_style(settings, root, site_name))
     share = media.DerivedImage(urls.site_share_image_path(), WIDTH, HEIGHT, JPEG)
     return StoryImages({}, share, ((share.path_in_site, path),))
+
+
+class StoryImagesError(Exception):
+    """Photos that could not be published; ``str(error)`` lists every one, in Chinese."""
+
+
+PARALLEL_THRESHOLD = 200
+"""Stories with images below which a worker pool costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """What every story's images need besides the story (picklable, for worker processes)."""
+
+    root: Path
+    cache_dir: Path
+    settings: HonorRollConfig
+    site_name: str
+    unit_names: dict[str, str]
+
+
+def needs_images(story: Story, share_cards: str) -> bool:
+    """Stories without photos publish nothing of their own unless each gets a drawn card."""
+    return share_cards == "per_story" or bool(story_photo_srcs(story))
+
+
+def _publish_one(job: ImageJob, story: Story) -> StoryImages | str:
+    try:
+        return publish_story_images(
+            story,
+            job.root,
+            job.cache_dir,
+            job.settings,
+            site_name=job.site_name,
+            unit_name=job.unit_names.get(story.unit or "", ""),
+            share_cards=job.settings.share_cards,
+        )
+    except (media.PhotoError, ShareImageError) as exc:
+        return f"{story.file}：{exc}"
+
+
+def _publish_batch(job: ImageJob, stories: list[Story]) -> list[tuple[str, StoryImages | str]]:
+    return [(story.id, _publish_one(job, story)) for story in stories]
+
+
+def publish_all(job: ImageJob, stories: Sequence[Story], workers: int | None = None) -> dict[str, StoryImages]:
+    """Every story's images by story id (cache hits cost ~0.5 ms); raises :class:`StoryImagesError`.
+
+    The check decoded every photo already, so an error here means a file changed under the
+    build; it is still a Chinese message, never a traceback.
+    """
+    todo = [s.without_text() for s in stories if needs_images(s, job.settings.share_cards)]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        size = max(1, -(-len(todo) // (workers * 8)))
+        with process_pool(workers) as pool:
+            futures = [pool.submit(_publish_batch, job, todo[i : i + size]) for i in range(0, len(todo), size)]
+            results = [pair for future in futures for pair in future.result()]
+    else:
+        results = _publish_batch(job, todo)
+    problems = [outcome for _id, outcome in results if isinstance(outcome, str)]
+    if problems:
+        raise StoryImagesError("以下照片无法发布：\n" + "\n".join(problems))
+    return {story_id: outcome for story_id, outcome in results if not isinstance(outcome, str)}

@@ -14,9 +14,11 @@ worker processes (see :mod:`honorroll.site.stamp`).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
 from markupsafe import Markup
@@ -27,6 +29,12 @@ from ..quota import QuotaRow
 from ..schema import SUBJECT_TYPE_LABELS, UNIT_KIND_LABELS
 from . import urls
 
+if TYPE_CHECKING:
+    from ..media import DerivedPhoto
+    from .story_images import StoryImages
+
+SITE_CARD_SIZE = (1200, 630)
+"""``share/site.jpg`` (``share_image.WIDTH`` × ``HEIGHT``; not imported, so views stay free of Pillow)."""
 PAGER_WINDOW = 2
 """Page numbers shown on each side of the current one (plus the first and the last)."""
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -78,6 +86,8 @@ class Image:
     height: int | None = None
     srcset: str = ""
     sizes: str = ""
+    priority: bool = False
+    """The page's largest image above the fold (a story's cover): fetched first, never lazily."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +131,14 @@ def make_head(
     og_type: str = "website",
     image: Image | None = None,
     image_url: str | None = None,
+    size: tuple[int, int] | None = None,
     author: str | None = None,
     robots: str | None = None,
 ) -> Head:
-    """``image_url`` is the page's own share image; without one, the site's card (``SiteData.share_image``)."""
+    """``image_url`` (``size`` its pixels) is the page's own share image; without one, the site's card
+    (``SiteData.share_image``)."""
     if image_url is None and site.share_image:
-        image_url = urls.absolute(site.site_url, site.share_image)
+        image_url, size = urls.absolute(site.site_url, site.share_image), SITE_CARD_SIZE
     return Head(
         title=plain(title),
         document_title=plain(site.site_name if home else f"{title} - {site.site_name}"),
@@ -137,6 +149,8 @@ def make_head(
         og_type=og_type,
         image=image_url,
         image_alt=plain(image.alt) if image is not None and image_url else "",
+        image_width=size[0] if size and image_url else None,
+        image_height=size[1] if size and image_url else None,
         author=author,
         robots=robots,
     )
@@ -160,10 +174,12 @@ class SiteData:
     favicon: str = "assets/images/favicon.png"
     """Site path of the icon (the theme's ``favicon``); pages outside the chrome link it themselves."""
     edit_base: str | None = None
-    share_image: str | None = None
-    """Site path of the site-wide share card, used by every page without an image of its own."""
     """``repo_url`` + ``edit_uri`` moved up to the content root, when the theme shows edit buttons
     (Material's ``content.action.edit``); a story's edit link is this plus its file."""
+    share_image: str | None = None
+    """Site path of the site-wide share card, used by every page without an image of its own."""
+    images: Mapping[str, StoryImages] = field(default_factory=dict)
+    """Each story's published (re-encoded) photos by story id; originals are never published."""
 
     def unit_name(self, story: Story) -> str:
         unit = self.units.get(story.unit or "")
@@ -202,10 +218,68 @@ class CardGroup:
     cards: tuple[Card, ...]
 
 
-def story_image(story: Story, here: str) -> Image | None:
+COVER_SIZES = "(min-width: 700px) 640px, 100vw"
+"""How wide a story's cover and body photos are shown (``sizes``): the reading column (``.hr-article``,
+at most 38em ≈ 610 px in honorroll.css), or the whole screen on phones."""
+
+
+def photo_image(photo: DerivedPhoto, here: str, alt: str, *, priority: bool = False) -> Image:
+    """A page-size photo: every derived width in ``srcset``, the largest as ``src`` and intrinsic size."""
+    largest = photo.largest
+    return Image(
+        urls.href(here, largest.path_in_site),
+        plain(alt),
+        largest.width,
+        largest.height,
+        srcset=", ".join(f"{urls.href(here, size.path_in_site)} {size.width}w" for size in photo.sizes),
+        sizes=COVER_SIZES,
+        priority=priority,
+    )
+
+
+def story_photo(story: Story, site: SiteData, src: str) -> DerivedPhoto | None:
+    images = site.images.get(story.id)
+    return images.photos.get(src) if images is not None else None
+
+
+def story_image(story: Story, here: str, site: SiteData, *, card: bool = False) -> Image | None:
+    """The story's cover: the card size for lists, every page size for its own page (None: no cover)."""
     if story.cover is None:
         return None
-    return Image(urls.href(here, urls.photo_path(story, story.cover.src)), plain(story.cover.alt))
+    photo = story_photo(story, site, story.cover.src)
+    if photo is None:  # not derived: show nothing rather than link an unpublished original
+        return None
+    if card:
+        small = photo.card
+        return Image(urls.href(here, small.path_in_site), plain(story.cover.alt), small.width, small.height)
+    return photo_image(photo, here, story.cover.alt or "", priority=True)
+
+
+_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')  # nh3 quotes every attribute with " and escapes " inside
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def body_with_photos(body: Markup, story: Story, here: str, site: SiteData) -> Markup:
+    """Points each ``<img>`` of a sanitised body at its re-encoded sizes; an underived one is dropped.
+
+    ``body`` has passed :func:`publishable_body`, so every ``<img>`` has one quoted ``src`` naming a
+    file of the story's own folder (the check decoded each one).
+    """
+
+    def replace_img(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        src = _SRC.search(tag)
+        photo = story_photo(story, site, html.unescape(src.group(1))) if src else None
+        if photo is None:
+            return ""
+        image = photo_image(photo, here, "")
+        attrs = f' src="{Markup.escape(image.src)}" srcset="{Markup.escape(image.srcset)}" sizes="{image.sizes}"'
+        if " width=" not in tag and " height=" not in tag:
+            attrs += f' width="{image.width}" height="{image.height}"'
+        assert src is not None
+        return tag[: src.start()] + attrs + tag[src.end() : -1] + ' loading="lazy" decoding="async">'
+
+    return Markup(_IMG.sub(replace_img, str(body)))
 
 
 def card(story: Story, here: str, site: SiteData) -> Card:
@@ -219,7 +293,7 @@ def card(story: Story, here: str, site: SiteData) -> Card:
         unit=plain(site.unit_name(story)),
         category=plain(story.category),
         summary=plain(story.summary),
-        image=story_image(story, here),
+        image=story_image(story, here, site, card=True),
         initial=plain((name or story.title or "?")[:1]),
     )
 
@@ -394,11 +468,14 @@ class NoticeRow:
     category: str
     start: dt.date | None
     end: dt.date | None
+    href: str | None = None
+    """The story's own page (marked 公示中)."""
 
 
-def notice_row(story: Story, site: SiteData) -> NoticeRow:
+def notice_row(story: Story, site: SiteData, here: str | None = None) -> NoticeRow:
     process = story.process
     return NoticeRow(
+        href=urls.href(here, urls.story_path(story)) if here is not None else None,
         title=plain(story.title),
         name=plain(story.subject.name if story.subject else ""),
         unit=plain(site.unit_name(story)),
@@ -414,6 +491,56 @@ class NoticePage(PageView):
     contact: str
     rows: tuple[NoticeRow, ...]
     pager: Pager | None
+
+
+@dataclass(frozen=True)
+class NoticeStoryPage(PageView):
+    """A story under public notice, at the address it will keep once published (``partials/hr-notice-story.html``).
+
+    Only what the public needs to judge it: no body, photos or honors until it is published.
+    """
+
+    title: str
+    facts: tuple[Fact, ...]
+    summary: str
+    start: dt.date | None
+    end: dt.date | None
+    """Also the deadline for objections."""
+    contact: str
+    notice_href: str
+    short_url: str
+
+
+def notice_story_page(story: Story, site: SiteData) -> NoticeStoryPage:
+    here = urls.story_path(story)
+    title = story.title or story.id
+    process = story.process
+    facts = tuple(f for f in story_facts(story, here, site) if f.label not in ("发布", "年度"))
+    head = make_head(site, here, f"公示中：{title}", story.summary or "", robots="noindex")
+    return NoticeStoryPage(
+        head=head,
+        root=urls.href(here, ""),
+        title=plain(title),
+        facts=facts,
+        summary=plain(story.summary),
+        start=process.notice_start if process else None,
+        end=process.notice_end if process else None,
+        contact=plain(site.objection_contact),
+        notice_href=urls.href(here, urls.notice_path()),
+        short_url=site.short_url(story.id),
+    )
+
+
+@dataclass(frozen=True)
+class WithdrawnStoryPage(PageView):
+    """A withdrawn story's own address and short link, inside the site's chrome: no reason, never a 404."""
+
+    home: str
+
+
+def withdrawn_story_page(here: str, site: SiteData) -> WithdrawnStoryPage:
+    head = make_head(site, here, "该内容已撤下", "此链接对应的故事已不再公开展示。", robots="noindex")
+    return WithdrawnStoryPage(head=replace(head, canonical=None), root=urls.href(here, ""), home=urls.href(here, ""))
 
 
 # ---------------------------------------------------------------- home
@@ -515,8 +642,11 @@ def story_facts(story: Story, here: str, site: SiteData) -> tuple[Fact, ...]:
 def story_page(story: Story, site: SiteData, body: Markup, qr_svg: Markup) -> StoryPage:
     """A story page's whole view; ``body`` has passed :func:`publishable_body`."""
     here = urls.story_path(story)
-    cover = story_image(story, here)
+    cover = story_image(story, here, site)
+    body = body_with_photos(body, story, here, site)
     title = story.title or story.id
+    images = site.images.get(story.id)
+    share = images.share if images is not None else None
     head = make_head(
         site,
         here,
@@ -524,7 +654,8 @@ def story_page(story: Story, site: SiteData, body: Markup, qr_svg: Markup) -> St
         story.summary or "",
         og_type="article",
         image=cover,
-        image_url=urls.absolute(site.site_url, urls.photo_path(story, story.cover.src)) if story.cover else None,
+        image_url=urls.absolute(site.site_url, share.path_in_site) if share else None,
+        size=(share.width, share.height) if share else None,
     )
     view = StoryView(
         id=story.id,
@@ -550,7 +681,7 @@ def story_page(story: Story, site: SiteData, body: Markup, qr_svg: Markup) -> St
 
 @dataclass(frozen=True)
 class StandalonePage(PageView):
-    """Pages without the site's header (poster, short link, withdrawn): their own policy and stylesheet."""
+    """Pages without the site's header (poster, short link): their own policy and stylesheet."""
 
     csp: str
     stylesheet: str
@@ -588,7 +719,7 @@ def poster_page(story: Story, site: SiteData, qr_svg: Markup, csp: str) -> Poste
         position=plain(subject.position if subject else ""),
         unit=plain(site.unit_name(story)),
         category=plain(story.category),
-        photo=story_image(story, here),
+        photo=story_image(story, here, site),
         summary=plain(story.summary),
         qr_svg=qr_svg,
         short_url=site.short_url(story.id),
@@ -616,26 +747,6 @@ def short_link_page(story: Story, site: SiteData, csp: str) -> ShortLinkPage:
         icon=urls.href(here, site.favicon),
         title=plain(title),
         target=urls.href(here, urls.story_path(story)),
-    )
-
-
-@dataclass(frozen=True)
-class WithdrawnPage(StandalonePage):
-    """A withdrawn story's short link: neutral, not indexed, never a 404, and no reason shown."""
-
-    home: str
-
-
-def withdrawn_page(story_id: str, site: SiteData, csp: str) -> WithdrawnPage:
-    here = urls.short_path(story_id)
-    head = make_head(site, here, "已撤下", "", robots="noindex")
-    return WithdrawnPage(
-        head=replace(head, canonical=None),
-        root=urls.href(here, ""),
-        csp=csp,
-        stylesheet=urls.href(here, urls.PLAIN_CSS),
-        icon=urls.href(here, site.favicon),
-        home=urls.href(here, ""),
     )
 
 

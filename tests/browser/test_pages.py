@@ -48,7 +48,13 @@ def test_home_page_on_a_desktop(site: str, browser: Any) -> None:
     only_local(seen)
 
 
-@pytest.mark.parametrize("path", ["", STORY, "notice/", "honors/", "units/qy-no1-school/", "s/2024-no1-xie-wenbo/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "", STORY, "notice/", "honors/", "units/qy-no1-school/", "s/2024-no1-xie-wenbo/",
+        "stories/2024/2024-no1-xie-wenbo/", "stories/2026/2026-bus-silent-car-team/",
+    ],
+)  # fmt: skip
 def test_no_serious_accessibility_violations(site: str, page: Any, path: str) -> None:
     page.goto(site + path, wait_until="networkidle")
     assert serious_accessibility_violations(page) == []
@@ -66,3 +72,37 @@ def test_poster_page_prints_on_a4(site: str, page: Any) -> None:
     page.pdf(path=str(pdf), format="A4")
     assert pdf.stat().st_size > 10_000
     assert shutil.which("zbarimg")
+
+
+def test_desktop_has_navigation_a_reading_column_and_a_clean_print(site: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.goto(site + STORY, wait_until="networkidle")
+    tabs = pg.locator(".md-tabs")
+    assert tabs.is_visible()
+    labels = [t.strip() for t in tabs.locator("a").all_inner_texts()]
+    assert labels[:6] == ["光荣榜", "历年", "单位", "类别", "荣誉榜", "公示"]
+    column = pg.locator(".hr-article").bounding_box()
+    assert column is not None and 480 < column["width"] < 700  # not the 1,190 px it was
+    pg.emulate_media(media="print")
+    assert not pg.locator(".md-header").is_visible() and not tabs.is_visible()
+    assert pg.locator(".hr-article h1").is_visible() and pg.locator(".hr-share .hr-qr").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_phones_never_scroll_sideways_and_words_stay_whole(site: str, browser: Any, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    pg = context.new_page()
+    for path in ["", STORY, "units/qy-no1-school/", "years/", "notice/", "stories/2026/2026-bus-silent-car-team/"]:
+        pg.goto(site + path, wait_until="networkidle")
+        overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+        # an empty footer leaves no dark band at the foot of the page
+        assert not pg.locator(".md-footer-meta").is_visible(), path
+    pg.goto(site, wait_until="networkidle")
+    for label in pg.locator(".hr-stats dt, ul.hr-years a span").all():
+        box = label.bounding_box()
+        line = float(label.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || e.offsetHeight"))
+        assert box is not None and box["height"] < 1.6 * line, label.inner_text()  # on one line
+    context.close()
