@@ -1,0 +1,332 @@
+"""The Traditional Chinese edition: the finished Simplified site written again under a prefix.
+
+A post-build pass, so every page, whoever rendered it, gets the same treatment. Per HTML file,
+text nodes and the human-readable attributes are converted with OpenCC; URLs, IDs, classes,
+scripts, styles and code never are (category URLs hold Chinese characters). Every other file is
+hard-linked into the prefix, so the copy's relative links keep working. The header's script
+switch (``data-hr-script``) is pointed at the same page in the other edition on both copies.
+
+Search keeps one Simplified index: the Traditional copy's result titles and snippets are
+converted, and ``search/t2s.json`` (Traditional to Simplified, character by character) lets the
+browser fold a query typed in either script before looking it up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+
+from ..parallel import process_pool
+
+VARIANTS = {"s2t": "zh-Hant", "s2twp": "zh-TW", "s2hk": "zh-HK"}
+"""OpenCC configurations offered, and the ``lang`` each edition declares."""
+SWITCH = "data-hr-script"
+T2S_MAP = "search/t2s.json"
+NOT_COPIED = frozenset({"sitemap.xml", "sitemap.xml.gz"})
+"""The sitemap lists the Simplified addresses; a copy under the prefix would list them twice."""
+SEPARATOR = "\ue000"
+"""Joins a page's text for one OpenCC call; a private-use character OpenCC leaves alone."""
+CHUNK = 64
+
+_TOKEN = re.compile(
+    r"<!--.*?-->"
+    r"|<(script|style|textarea)\b[^>]*>.*?</\1\s*>"
+    rf"|<a\b[^>]*\s{SWITCH}=\"[^\"]*\"[^>]*>.*?</a>"
+    r"|<[^>]*>",
+    re.S | re.I,
+)
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+_ATTR = re.compile(r"(\s)([a-zA-Z:-]+)(\s*=\s*)(\"[^\"]*\"|'[^']*')")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_VERBATIM = frozenset({"pre", "code"})
+_READABLE = frozenset({"alt", "title", "aria-label", "placeholder"})
+_READABLE_META = frozenset(
+    {
+        "description",
+        "og:title",
+        "og:description",
+        "og:site_name",
+        "og:image:alt",
+        "twitter:title",
+        "twitter:description",
+    }
+)
+_HREF = re.compile(r"(\shref=)(\"[^\"]*\"|'[^']*')")
+
+
+@dataclass(frozen=True)
+class Edition:
+    prefix: str
+    variant: str
+    site_url: str
+
+    @property
+    def lang(self) -> str:
+        return VARIANTS[self.variant]
+
+
+@lru_cache(maxsize=4)
+def converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def convert_all(texts: list[str], convert: Callable[[str], str]) -> list[str]:
+    """One OpenCC call for many strings (much faster than one each); per string if a separator clashes."""
+    if not texts:
+        return []
+    out = convert(SEPARATOR.join(texts)).split(SEPARATOR)
+    return out if len(out) == len(texts) else [convert(t) for t in texts]
+
+
+def page_url(rel_path: str) -> str:
+    """The address of a built file relative to the site root, as its links spell it."""
+    if rel_path == "index.html":
+        return ""
+    return rel_path[: -len("index.html")] if rel_path.endswith("/index.html") else rel_path
+
+
+def _switch_root(href: str, prefix: str, url: str) -> str:
+    """The site root as the switch link spells it (``../../``, ``./`` or ``/base/``), whichever
+    of the template's form or an already rewritten one it holds (stamped pages are reused)."""
+    for tail in (f"{prefix}/{url}", f"{prefix}/"):
+        if href.endswith(tail):
+            return href[: -len(tail)]
+    return href
+
+
+def _attr(tag: str, name: str) -> str | None:
+    for m in _ATTR.finditer(tag):
+        if m.group(2).lower() == name:
+            return m.group(4)[1:-1]
+    return None
+
+
+def _set_href(anchor: str, href: str) -> str:
+    return _HREF.sub(lambda m: f'{m.group(1)}"{href}"', anchor, count=1)
+
+
+def simplified_switch(html: str, edition: Edition, rel_path: str) -> str:
+    """The Simplified page's switch, pointed at the same page in the Traditional edition."""
+    url = page_url(rel_path)
+
+    def fix(match: re.Match[str]) -> str:
+        anchor = match.group(0)
+        href = _attr(anchor, "href")
+        if href is None:
+            return anchor
+        return _set_href(anchor, f"{_switch_root(href, edition.prefix, url)}{edition.prefix}/{url}")
+
+    return _SWITCH_ANCHOR.sub(fix, html)
+
+
+_SWITCH_ANCHOR = re.compile(rf"<a\b[^>]*\s{SWITCH}=\"[^\"]*\"[^>]*>.*?</a>", re.S | re.I)
+
+
+def _back_switch(anchor: str, edition: Edition, url: str) -> str:
+    href = _attr(anchor, "href") or ""
+    root = _switch_root(href, edition.prefix, url)
+    back = root if root.startswith("/") or "://" in root else "../" + root
+    cls = _attr(anchor, "class") or ""
+    return (
+        f'<a href="{back}{url}" class="{cls}" {SWITCH}="zh-Hans" hreflang="zh-Hans" lang="zh-Hans" '
+        'title="切换到简体中文" aria-label="切换到简体中文">简</a>'
+    )
+
+
+def _moved(url: str, edition: Edition) -> str:
+    """An absolute address of this site, moved into the edition."""
+    base = edition.site_url.rstrip("/") + "/"
+    if edition.site_url and url.startswith(base) and not url.startswith(base + edition.prefix + "/"):
+        return f"{base}{edition.prefix}/{url[len(base) :]}"
+    return url
+
+
+def _convert_tag(tag: str, name: str, edition: Edition, texts: list[str], parts: list[str | int]) -> None:
+    """Split one start tag into literal parts and indices of attribute values to convert."""
+    meta_key = ""
+    if name == "meta":
+        meta_key = (_attr(tag, "name") or _attr(tag, "property") or "").lower()
+    rel = (_attr(tag, "rel") or "").lower() if name == "link" else ""
+    pos = 0
+    for m in _ATTR.finditer(tag):
+        attr = m.group(2).lower()
+        quote, value = m.group(4)[0], m.group(4)[1:-1]
+        new: str | None = None
+        readable = attr in _READABLE or (attr == "content" and meta_key in _READABLE_META)
+        if name == "html" and attr == "lang":
+            new = edition.lang
+        elif (attr == "href" and rel == "canonical") or (attr == "content" and meta_key == "og:url"):
+            new = _moved(value, edition)
+        elif readable and _HAN.search(value):
+            parts.append(tag[pos : m.start(4) + 1])
+            parts.append(len(texts))
+            texts.append(value)
+            pos = m.end(4) - 1
+            continue
+        if new is not None:
+            parts.append(tag[pos : m.start(4)] + quote + new + quote)
+            pos = m.end(4)
+    parts.append(tag[pos:])
+
+
+def convert_html(html: str, edition: Edition, rel_path: str, convert: Callable[[str], str]) -> str:
+    """The Traditional copy of one page (``rel_path`` is its path in the Simplified site)."""
+    texts: list[str] = []
+    parts: list[str | int] = []
+    verbatim = 0
+    pos = 0
+    url = page_url(rel_path)
+
+    def text(segment: str) -> None:
+        if segment and not verbatim and _HAN.search(segment):
+            parts.append(len(texts))
+            texts.append(segment)
+        elif segment:
+            parts.append(segment)
+
+    for m in _TOKEN.finditer(html):
+        text(html[pos : m.start()])
+        pos = m.end()
+        token = m.group(0)
+        if token.startswith("<!--") or m.group(1):
+            parts.append(token)
+            continue
+        name_match = _TAG_NAME.match(token)
+        name = name_match.group(1).lower() if name_match else ""
+        if name == "a" and f" {SWITCH}=" in token:
+            parts.append(_back_switch(token, edition, url))
+        elif token.startswith("</"):
+            if name in _VERBATIM:
+                verbatim = max(0, verbatim - 1)
+            parts.append(token)
+        else:
+            if name in _VERBATIM and not token.endswith("/>"):
+                verbatim += 1
+            _convert_tag(token, name, edition, texts, parts)
+    text(html[pos:])
+    converted = convert_all(texts, convert)
+    return "".join(p if isinstance(p, str) else converted[p] for p in parts)
+
+
+def convert_result_docs(data: object, convert: Callable[[str], str]) -> object:
+    """A search metadata chunk ``[[url, title, name, unit, year, snippet], ...]``: all but the URL."""
+    if not isinstance(data, list):
+        return data
+    texts: list[str] = []
+    for doc in data:
+        if isinstance(doc, list):
+            texts.extend(v for v in doc[1:] if isinstance(v, str))
+    converted = iter(convert_all(texts, convert))
+    return [
+        [doc[0], *(next(converted) if isinstance(v, str) else v for v in doc[1:])] if isinstance(doc, list) else doc
+        for doc in data
+    ]
+
+
+# ---------------------------------------------------------------- the pass
+
+
+def _walk(root: Path, skip: Path) -> Iterator[tuple[str, bool]]:
+    """(path relative to the site root, is a directory), parents before children."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                path = Path(entry.path)
+                if path == skip:
+                    continue
+                rel = path.relative_to(root).as_posix()
+                if entry.is_dir(follow_symlinks=False):
+                    yield rel, True
+                    stack.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    yield rel, False
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _write(path: Path, text: str) -> None:
+    """A new file, never through an existing one: stamped story pages are hard links to the last site."""
+    tmp = path.with_name(f".{path.name}.hant-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _is_result_docs(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[0] == "search" and parts[2].startswith("d") and parts[2].endswith(".json")
+
+
+def _convert_files(site: str, edition: Edition, rels: list[str]) -> int:
+    """Worker task: convert these files of ``site`` into the edition; returns bytes read."""
+    root = Path(site)
+    convert = converter(edition.variant).convert
+    total = 0
+    for rel in rels:
+        src, dst = root / rel, root / edition.prefix / rel
+        if rel.endswith(".html"):
+            html = src.read_text(encoding="utf-8")
+            total += len(html)
+            dst.write_text(convert_html(html, edition, rel, convert), encoding="utf-8")
+            if SWITCH in html:
+                fixed = simplified_switch(html, edition, rel)
+                if fixed != html:
+                    _write(src, fixed)
+        else:
+            data = json.loads(src.read_text(encoding="utf-8"))
+            dst.write_text(
+                json.dumps(convert_result_docs(data, convert), ensure_ascii=False, separators=(",", ":")),
+                encoding="utf-8",
+            )
+    return total
+
+
+def t2s_map() -> dict[str, str]:
+    """Traditional to Simplified, one character to one character, for folding search queries."""
+    chars = [chr(c) for c in range(0x3400, 0xA000)]
+    folded = convert_all(chars, converter("t2s").convert)
+    return {t: s for t, s in zip(chars, folded, strict=True) if len(s) == 1 and s != t}
+
+
+def write_t2s_map(site_dir: Path) -> None:
+    path = site_dir / T2S_MAP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(t2s_map(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def write_edition(site_dir: Path, edition: Edition, workers: int | None = None) -> int:
+    """Write the Traditional edition under ``site_dir/<prefix>``; returns the number of pages converted."""
+    target = site_dir / edition.prefix
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    jobs: list[str] = []
+    for rel, is_dir in _walk(site_dir, target):
+        if is_dir:
+            (target / rel).mkdir(exist_ok=True)
+        elif rel.endswith(".html") or _is_result_docs(rel):
+            jobs.append(rel)
+        elif rel not in NOT_COPIED and not rel.endswith(".hant-tmp"):
+            _link(site_dir / rel, target / rel)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            _convert_files(str(site_dir), edition, chunk)
+    else:
+        with process_pool(workers) as pool:
+            list(pool.map(_convert_files, [str(site_dir)] * len(chunks), [edition] * len(chunks), chunks))
+    return sum(1 for rel in jobs if rel.endswith(".html"))
