@@ -36,17 +36,23 @@ SEPARATOR = "\ue000"
 """Joins a page's text for one OpenCC call; a private-use character OpenCC leaves alone."""
 CHUNK = 64
 
+_H = "\u3400-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
-    r"<!--.*?-->"
-    r"|<(script|style|textarea)\b[^>]*>.*?</\1\s*>"
-    rf"|<a\b[^>]*\s{SWITCH}=\"[^\"]*\"[^>]*>.*?</a>"
-    r"|<[^>]*>",
-    re.S | re.I,
+    "<(?:"
+    r"!--.*?--(?=>)"
+    r"|(script|style|textarea|pre|code)\b[^>]*>.*?</\1\s*(?=>)"  # kept whole, whatever they hold
+    rf"|a\s[^>]*{SWITCH}=[^>]*>.*?</a(?=>)"  # the script switch
+    r"|(?:html|link|meta)\b[^>]*(?=>)"  # lang, canonical address, share metadata
+    r"|[a-zA-Z][\x00-\x3d\x3f-\x7f]*[^\x00-\x7f][^>]*(?=>)"  # a start tag with non-ASCII in it
+    ")"
+    rf"|>[^<{_H}]*[{_H}][^<]*",  # a text node with Chinese in it, after the ">" before it
+    re.S,  # no re.I: it costs a third; MkDocs, the theme and the sanitiser write lower-case tags
 )
+"""Only what may need converting is matched, so the regex skips the rest of a page at C speed.
+Tags stop short of their ">", which starts the text node after them."""
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
 _ATTR = re.compile(r"(\s)([a-zA-Z:-]+)(\s*=\s*)(\"[^\"]*\"|'[^']*')")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_VERBATIM = frozenset({"pre", "code"})
 _READABLE = frozenset({"alt", "title", "aria-label", "placeholder"})
 _READABLE_META = frozenset(
     {
@@ -127,7 +133,7 @@ def simplified_switch(html: str, edition: Edition, rel_path: str) -> str:
     return _SWITCH_ANCHOR.sub(fix, html)
 
 
-_SWITCH_ANCHOR = re.compile(rf"<a\b[^>]*\s{SWITCH}=\"[^\"]*\"[^>]*>.*?</a>", re.S | re.I)
+_SWITCH_ANCHOR = re.compile(rf"<a\s[^>]*{SWITCH}=[^>]*>.*?</a>", re.S)
 
 
 def _back_switch(anchor: str, edition: Edition, url: str) -> str:
@@ -137,7 +143,7 @@ def _back_switch(anchor: str, edition: Edition, url: str) -> str:
     cls = _attr(anchor, "class") or ""
     return (
         f'<a href="{back}{url}" class="{cls}" {SWITCH}="zh-Hans" hreflang="zh-Hans" lang="zh-Hans" '
-        'title="切换到简体中文" aria-label="切换到简体中文">简</a>'
+        'title="切换到简体中文" aria-label="切换到简体中文">简</a'  # the ">" follows the match
     )
 
 
@@ -181,37 +187,27 @@ def convert_html(html: str, edition: Edition, rel_path: str, convert: Callable[[
     """The Traditional copy of one page (``rel_path`` is its path in the Simplified site)."""
     texts: list[str] = []
     parts: list[str | int] = []
-    verbatim = 0
     pos = 0
     url = page_url(rel_path)
 
-    def text(segment: str) -> None:
-        if segment and not verbatim and _HAN.search(segment):
-            parts.append(len(texts))
-            texts.append(segment)
-        elif segment:
-            parts.append(segment)
-
     for m in _TOKEN.finditer(html):
-        text(html[pos : m.start()])
+        parts.append(html[pos : m.start()])
         pos = m.end()
         token = m.group(0)
-        if token.startswith("<!--") or m.group(1):
-            parts.append(token)
-            continue
-        name_match = _TAG_NAME.match(token)
-        name = name_match.group(1).lower() if name_match else ""
-        if name == "a" and f" {SWITCH}=" in token:
-            parts.append(_back_switch(token, edition, url))
-        elif token.startswith("</"):
-            if name in _VERBATIM:
-                verbatim = max(0, verbatim - 1)
+        if token[0] == ">":
+            parts.append(">")
+            parts.append(len(texts))
+            texts.append(token[1:])
+        elif token.startswith("<!--") or m.group(1):
             parts.append(token)
         else:
-            if name in _VERBATIM and not token.endswith("/>"):
-                verbatim += 1
-            _convert_tag(token, name, edition, texts, parts)
-    text(html[pos:])
+            name_match = _TAG_NAME.match(token)
+            name = name_match.group(1).lower() if name_match else ""
+            if name == "a" and f" {SWITCH}=" in token:
+                parts.append(_back_switch(token, edition, url))
+            else:
+                _convert_tag(token, name, edition, texts, parts)
+    parts.append(html[pos:])
     converted = convert_all(texts, convert)
     return "".join(p if isinstance(p, str) else converted[p] for p in parts)
 
@@ -299,7 +295,7 @@ def t2s_map() -> dict[str, str]:
     """Traditional to Simplified, one character to one character, for folding search queries."""
     chars = [chr(c) for c in range(0x3400, 0xA000)]
     folded = convert_all(chars, converter("t2s").convert)
-    return {t: s for t, s in zip(chars, folded, strict=True) if len(s) == 1 and s != t}
+    return {t: s for t, s in zip(chars, folded, strict=True) if len(s) == 1 and s != t and ord(s) < 0x10000}
 
 
 def write_t2s_map(site_dir: Path) -> None:
