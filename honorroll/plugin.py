@@ -280,7 +280,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             edition = hant.Edition(
                 self.config.traditional_prefix, self.config.traditional_variant, config.site_url or ""
             )
-            hant.write_edition(Path(config.site_dir), edition)
+            try:
+                hant.write_edition(Path(config.site_dir), edition)
+            except hant.PrefixTaken as exc:
+                raise PluginError(str(exc)) from exc
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir

@@ -142,3 +142,20 @@ def test_traditional_search_results_are_converted(site: Path) -> None:
     assert [d[0] for d in traditional] == [d[0] for d in simplified]
     assert [d[1] for d in traditional] == [CONVERT(d[1]) for d in simplified]
     assert traditional != simplified
+
+
+def test_a_folder_of_the_site_named_like_the_prefix_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "zh-hant").mkdir()
+    (tmp_path / "zh-hant" / "index.html").write_text("<p>自己的页面</p>", encoding="utf-8")
+    with pytest.raises(hant.PrefixTaken, match="traditional_prefix"):
+        hant.write_edition(tmp_path, EDITION, workers=1)
+    assert (tmp_path / "zh-hant" / "index.html").read_text(encoding="utf-8") == "<p>自己的页面</p>"
+
+
+def test_the_last_edition_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text('<html lang="zh"><p>发</p>', encoding="utf-8")
+    hant.write_edition(tmp_path, EDITION, workers=1)
+    (tmp_path / "index.html").write_text('<html lang="zh"><p>后</p>', encoding="utf-8")
+    hant.write_edition(tmp_path, EDITION, workers=1)
+    assert (tmp_path / "zh-hant" / "index.html").read_text(encoding="utf-8") == '<html lang="zh-Hant"><p>後</p>'
+    assert not (tmp_path / "zh-hant" / "zh-hant").exists()

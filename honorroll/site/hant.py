@@ -32,6 +32,8 @@ SWITCH = "data-hr-script"
 T2S_MAP = "search/t2s.json"
 NOT_COPIED = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 """The sitemap lists the Simplified addresses; a copy under the prefix would list them twice."""
+MARKER = ".honorroll-edition"
+"""An empty file that says the folder is the edition's, so a rebuild may replace it."""
 SEPARATOR = "\ue000"
 """Joins a page's text for one OpenCC call; a private-use character OpenCC leaves alone."""
 CHUNK = 64
@@ -66,6 +68,10 @@ _READABLE_META = frozenset(
     }
 )
 _HREF = re.compile(r"(\shref=)(\"[^\"]*\"|'[^']*')")
+
+
+class PrefixTaken(Exception):
+    """The site already has a folder named like the edition's prefix."""
 
 
 @dataclass(frozen=True)
@@ -307,8 +313,15 @@ def write_t2s_map(site_dir: Path) -> None:
 def write_edition(site_dir: Path, edition: Edition, workers: int | None = None) -> int:
     """Write the Traditional edition under ``site_dir/<prefix>``; returns the number of pages converted."""
     target = site_dir / edition.prefix
-    shutil.rmtree(target, ignore_errors=True)
+    if (target / MARKER).is_file():  # the last edition (``mkdocs build --dirty``)
+        shutil.rmtree(target)
+    if target.exists():  # not ours: the site has a folder of its own with that name
+        raise PrefixTaken(
+            f"站点中已有 {edition.prefix}/（来自页面目录或其他插件），与繁体中文版的网址前缀冲突："
+            f"请在 mkdocs.yml 的 honorroll 插件下把 traditional_prefix 改成别的名字，或设为 false 不生成繁体版。"
+        )
     target.mkdir(parents=True)
+    (target / MARKER).write_bytes(b"")
     jobs: list[str] = []
     for rel, is_dir in _walk(site_dir, target):
         if is_dir:
