@@ -62,7 +62,9 @@ def test_lang_canonical_and_share_address_move_into_the_edition() -> None:
         '<html lang="zh" class="no-js"><link rel="canonical" href="https://example.org/gr/stories/x/">'
         '<meta property="og:url" content="https://example.org/gr/stories/x/">'
         '<meta property="og:image" content="https://example.org/gr/stories/x/cover.jpg">'
+        '<meta property="og:locale" content="zh_CN">'
     )
+    assert 'og:locale" content="zh_TW"' in out
     assert '<html lang="zh-Hant" class="no-js">' in out
     assert 'href="https://example.org/gr/zh-hant/stories/x/"' in out
     assert 'og:url" content="https://example.org/gr/zh-hant/stories/x/"' in out

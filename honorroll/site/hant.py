@@ -175,6 +175,8 @@ def _convert_tag(tag: str, name: str, edition: Edition, texts: list[str], parts:
         readable = attr in _READABLE or (attr == "content" and meta_key in _READABLE_META)
         if name == "html" and attr == "lang":
             new = edition.lang
+        elif attr == "content" and meta_key == "og:locale":
+            new = "zh_HK" if edition.variant == "s2hk" else "zh_TW"  # Open Graph has no script-only locale
         elif (attr == "href" and rel == "canonical") or (attr == "content" and meta_key == "og:url"):
             new = _moved(value, edition)
         elif readable and _HAN.search(value):
