@@ -139,18 +139,30 @@ def simplified_switch(html: str, edition: Edition, rel_path: str) -> str:
     return _SWITCH_ANCHOR.sub(fix, html)
 
 
-_SWITCH_ANCHOR = re.compile(rf"<a\s[^>]*{SWITCH}=[^>]*>.*?</a>", re.S)
+_SWITCH_ANCHOR = re.compile(r"<a\s[^>]*data-hr-script=[^>]*>.*?</a>", re.S)
+
+
+BACK = {
+    "lang": "zh-Hans",
+    "hreflang": "zh-Hans",
+    SWITCH: "zh-Hans",
+    "title": "切换到简体中文",
+    "aria-label": "切换到简体中文",
+}
+"""The switch on a Traditional page: the template's link, with these values, leading back."""
+BACK_LABEL = "简"
 
 
 def _back_switch(anchor: str, edition: Edition, url: str) -> str:
+    """The template's switch (up to its closing tag's ">"), pointed back at the Simplified page."""
     href = _attr(anchor, "href") or ""
     root = _switch_root(href, edition.prefix, url)
-    back = root if root.startswith("/") or "://" in root else "../" + root
-    cls = _attr(anchor, "class") or ""
-    return (
-        f'<a href="{back}{url}" class="{cls}" {SWITCH}="zh-Hans" hreflang="zh-Hans" lang="zh-Hans" '
-        'title="切换到简体中文" aria-label="切换到简体中文">简</a'  # the ">" follows the match
+    values = {**BACK, "href": f"{root if root.startswith('/') or '://' in root else '../' + root}{url}"}
+    start = anchor[: anchor.index(">") + 1]
+    start = _ATTR.sub(
+        lambda m: m.group(0) if m.group(2) not in values else f'{m.group(1)}{m.group(2)}="{values[m.group(2)]}"', start
     )
+    return start + BACK_LABEL + anchor[anchor.rindex("<") :]
 
 
 def _moved(url: str, edition: Edition) -> str:
