@@ -161,3 +161,11 @@ def test_the_last_edition_is_replaced(tmp_path: Path) -> None:
     hant.write_edition(tmp_path, EDITION, workers=1)
     assert (tmp_path / "zh-hant" / "index.html").read_text(encoding="utf-8") == '<html lang="zh-Hant"><p>後</p>'
     assert not (tmp_path / "zh-hant" / "zh-hant").exists()
+
+
+def test_folding_file_pairs_characters(tmp_path: Path) -> None:
+    hant.write_t2s_map(tmp_path)
+    path = tmp_path / hant.T2S_MAP
+    traditional, simplified = json.loads(path.read_text(encoding="utf-8"))
+    assert len(traditional) == len(simplified) and simplified[traditional.index("義")] == "义"
+    assert path.stat().st_size < 20_000  # loaded with a reader's first search in Chinese

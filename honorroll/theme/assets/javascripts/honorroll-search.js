@@ -108,7 +108,11 @@
   /* The query in Simplified; the map is fetched only for a query with Chinese characters. */
   Index.prototype.fold = async function (query) {
     if (!HAN.test(query)) return query;
-    if (!t2s) t2s = await this.get("t2s.json");
+    if (!t2s) {
+      var pair = await this.get("t2s.json"), map = {};  // ["<Traditional>", "<Simplified>"], char n to char n
+      for (var i = 0; i < pair[0].length; i++) map[pair[0].charAt(i)] = pair[1].charAt(i);
+      t2s = map;
+    }
     return fold(query);
   };
   Index.prototype.postings = async function (token) {
