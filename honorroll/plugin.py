@@ -281,7 +281,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.config.traditional_prefix, self.config.traditional_variant, config.site_url or ""
             )
             try:
-                hant.write_edition(Path(config.site_dir), edition)
+                hant.write_edition(Path(config.site_dir), edition, previous=self.final_site_dir)
             except hant.PrefixTaken as exc:
                 raise PluginError(str(exc)) from exc
         if self.staging_dir is None or self.final_site_dir is None:

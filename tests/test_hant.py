@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -169,3 +170,22 @@ def test_folding_file_pairs_characters(tmp_path: Path) -> None:
     traditional, simplified = json.loads(path.read_text(encoding="utf-8"))
     assert len(traditional) == len(simplified) and simplified[traditional.index("義")] == "义"
     assert path.stat().st_size < 20_000  # loaded with a reader's first search in Chinese
+
+
+def test_pages_linked_from_the_last_site_keep_their_traditional_copy(tmp_path: Path) -> None:
+    last, site = tmp_path / "last", tmp_path / "site"
+    for root in (last, site):
+        (root / "a").mkdir(parents=True)
+    (last / "a" / "index.html").write_text("<p>发</p>", encoding="utf-8")
+    (last / "index.html").write_text("<p>发</p>", encoding="utf-8")
+    hant.write_edition(last, EDITION, workers=1)
+    (last / "zh-hant" / "a" / "index.html").write_text("<p>kept</p>", encoding="utf-8")  # tells reuse apart
+    os.link(last / "a" / "index.html", site / "a" / "index.html")  # a stamped story page, unchanged
+    (site / "index.html").write_text("<p>发</p>", encoding="utf-8")  # rendered again
+    hant.write_edition(site, EDITION, workers=1, previous=last)
+    assert (site / "zh-hant" / "a" / "index.html").read_text(encoding="utf-8") == "<p>kept</p>"
+    assert (site / "zh-hant" / "index.html").read_text(encoding="utf-8") == "<p>發</p>"
+    other = hant.Edition("zh-hant", "s2hk", EDITION.site_url)  # another variant: nothing reused
+    (site / "zh-hant").rename(tmp_path / "old")
+    hant.write_edition(site, other, workers=1, previous=last)
+    assert (site / "zh-hant" / "a" / "index.html").read_text(encoding="utf-8") == "<p>發</p>"

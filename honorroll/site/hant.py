@@ -33,7 +33,8 @@ T2S_MAP = "search/t2s.json"
 NOT_COPIED = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 """The sitemap lists the Simplified addresses; a copy under the prefix would list them twice."""
 MARKER = ".honorroll-edition"
-"""An empty file that says the folder is the edition's, so a rebuild may replace it."""
+"""The edition's settings, in its folder: says the folder is the edition's (a rebuild may replace it)
+and whether its pages can be reused."""
 SEPARATOR = "\ue000"
 """Joins a page's text for one OpenCC call; a private-use character OpenCC leaves alone."""
 CHUNK = 64
@@ -287,14 +288,28 @@ def _is_result_docs(rel: str) -> bool:
     return len(parts) == 3 and parts[0] == "search" and parts[2].startswith("d") and parts[2].endswith(".json")
 
 
-def _convert_files(site: str, edition: Edition, rels: list[str]) -> int:
+def _unchanged(src: Path, previous: Path | None, rel: str) -> bool:
+    """The page is the last site's very file (a stamped story page linked over, see ``stamp``), whose
+    cache key covers this package's code and the settings: its last Traditional copy still holds."""
+    if previous is None:
+        return False
+    try:
+        return os.stat(src).st_ino == os.stat(previous / rel).st_ino
+    except OSError:
+        return False
+
+
+def _convert_files(site: str, edition: Edition, rels: list[str], previous: str | None = None) -> int:
     """Worker task: convert these files of ``site`` into the edition; returns bytes read."""
     root = Path(site)
+    last = Path(previous) if previous else None
     convert = converter(edition.variant).convert
     total = 0
     for rel in rels:
         src, dst = root / rel, root / edition.prefix / rel
-        if rel.endswith(".html"):
+        if last is not None and _unchanged(src, last, rel) and (last / edition.prefix / rel).is_file():
+            _link(last / edition.prefix / rel, dst)
+        elif rel.endswith(".html"):
             html = src.read_text(encoding="utf-8")
             total += len(html)
             dst.write_text(convert_html(html, edition, rel, convert), encoding="utf-8")
@@ -326,8 +341,19 @@ def write_t2s_map(site_dir: Path) -> None:
     path.write_text(json.dumps(pair, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def write_edition(site_dir: Path, edition: Edition, workers: int | None = None) -> int:
-    """Write the Traditional edition under ``site_dir/<prefix>``; returns the number of pages converted."""
+def _same_edition(folder: Path, edition: Edition) -> bool:
+    """The last edition was made with the same settings (the variant is not in the story pages' key)."""
+    try:
+        return (folder / MARKER).read_text(encoding="utf-8") == repr(edition)
+    except OSError:
+        return False
+
+
+def write_edition(site_dir: Path, edition: Edition, workers: int | None = None, previous: Path | None = None) -> int:
+    """Write the Traditional edition under ``site_dir/<prefix>``; returns the number of pages.
+
+    ``previous`` is the last built site, still in place: pages linked over from it unchanged keep their
+    Traditional copy (a rebuild after editing one story converts that story, not the archive)."""
     target = site_dir / edition.prefix
     if (target / MARKER).is_file():  # the last edition (``mkdocs build --dirty``)
         shutil.rmtree(target)
@@ -337,7 +363,7 @@ def write_edition(site_dir: Path, edition: Edition, workers: int | None = None) 
             f"请在 mkdocs.yml 的 honorroll 插件下把 traditional_prefix 改成别的名字，或设为 false 不生成繁体版。"
         )
     target.mkdir(parents=True)
-    (target / MARKER).write_bytes(b"")
+    (target / MARKER).write_text(repr(edition), encoding="utf-8")
     jobs: list[str] = []
     for rel, is_dir in _walk(site_dir, target):
         if is_dir:
@@ -348,10 +374,12 @@ def write_edition(site_dir: Path, edition: Edition, workers: int | None = None) 
             _link(site_dir / rel, target / rel)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    last = str(previous) if previous is not None and _same_edition(previous / edition.prefix, edition) else None
     if workers <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            _convert_files(str(site_dir), edition, chunk)
+            _convert_files(str(site_dir), edition, chunk, last)
     else:
         with process_pool(workers) as pool:
-            list(pool.map(_convert_files, [str(site_dir)] * len(chunks), [edition] * len(chunks), chunks))
+            n = len(chunks)
+            list(pool.map(_convert_files, [str(site_dir)] * n, [edition] * n, chunks, [last] * n))
     return sum(1 for rel in jobs if rel.endswith(".html"))
