@@ -189,3 +189,9 @@ def test_pages_linked_from_the_last_site_keep_their_traditional_copy(tmp_path: P
     (site / "zh-hant").rename(tmp_path / "old")
     hant.write_edition(site, other, workers=1, previous=last)
     assert (site / "zh-hant" / "a" / "index.html").read_text(encoding="utf-8") == "<p>發</p>"
+
+
+def test_a_bracket_inside_an_attribute_does_not_expose_the_url() -> None:
+    out = to_hant('<p><img alt="甲>乙" src="照片/发.jpg" title=\'丙>发\'>后</p>')
+    assert 'src="照片/发.jpg"' in out
+    assert 'alt="甲&gt;乙"' in out and "title='丙&gt;發'" in out and ">後</p>" in out

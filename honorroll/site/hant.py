@@ -71,6 +71,21 @@ _READABLE_META = frozenset(
 _HREF = re.compile(r"(\shref=)(\"[^\"]*\"|'[^']*')")
 
 
+_GT_IN_VALUE = re.compile(r"=\s*(?:\"[^\"]*>|'[^']*>)")
+"""A ">" inside an attribute value (the sanitiser writes them raw): it would end the tag for _TOKEN."""
+_QUOTED_TAG = re.compile(r"<[a-zA-Z](?:[^<>\"']|\"[^\"]*\"|'[^']*')*>")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def _escape_brackets_in_values(html: str) -> str:
+    """The same page with "<" and ">" in attribute values written as entities (rare; same meaning)."""
+
+    def tag(m: re.Match[str]) -> str:
+        return _QUOTED.sub(lambda v: v.group(0).replace(">", "&gt;").replace("<", "&lt;"), m.group(0))
+
+    return _QUOTED_TAG.sub(tag, html)
+
+
 class PrefixTaken(Exception):
     """The site already has a folder named like the edition's prefix."""
 
@@ -210,7 +225,8 @@ def convert_html(html: str, edition: Edition, rel_path: str, convert: Callable[[
     parts: list[str | int] = []
     pos = 0
     url = page_url(rel_path)
-
+    if _GT_IN_VALUE.search(html):
+        html = _escape_brackets_in_values(html)
     for m in _TOKEN.finditer(html):
         parts.append(html[pos : m.start()])
         pos = m.end()
