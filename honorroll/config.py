@@ -172,6 +172,26 @@ class Points(base.BaseConfigOption[float]):
         return value
 
 
+class EditionPrefix(base.BaseConfigOption[str]):
+    """One path segment for the Traditional Chinese edition; ``false`` or empty turns it off."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        if value is None or value is False:
+            return ""
+        if not isinstance(value, str):
+            raise base.ValidationError(f"应为一段网址路径（如 zh-hant）或 false，实际为 {value!r}")
+        text = value.strip().strip("/")
+        if text.lower() == "false":
+            return ""
+        if text and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", text):
+            raise base.ValidationError(f"应为由小写字母、数字、- 和 _ 组成的一段路径（如 zh-hant），实际为 {value!r}")
+        return text
+
+
 class StrictConfig(base.Config):
     """A settings group where a misspelt key is an error: a policy that silently does not apply is worse."""
 
@@ -285,6 +305,10 @@ class HonorRollConfig(base.Config):
     official_hosts = HostNames()
     """Hosts an activity's ``link`` may point to besides the site itself (exact host names, https only)."""
     assessment = c.SubConfig(AssessmentConfig)
+    traditional_prefix = EditionPrefix("zh-hant")
+    """The whole site again in Traditional Chinese under this path; ``false`` turns the edition off."""
+    traditional_variant = c.Choice(("s2t", "s2twp", "s2hk"), default="s2t")
+    """OpenCC conversion: s2t (standard Traditional), s2twp (Taiwan, with its words), s2hk (Hong Kong)."""
 
     def validate(self) -> tuple[list[Any], list[Any]]:
         failed, warnings = super().validate()

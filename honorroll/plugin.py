@@ -35,7 +35,7 @@ from .diagnostics import summary_line
 from .preview import port_problem
 from .published_ids import detect_base_ref
 from .settings import load_project, site_settings
-from .site import open_data, search, stamp, urls, views
+from .site import hant, open_data, search, stamp, urls, views
 from .site.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
 from .site.csp import policy
 from .site.generate import add_site_files, default_nav, finish_story_files, start_story_files
@@ -279,6 +279,15 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
             images = self.chrome.ctx.site.images if self.chrome is not None else None
             open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "", images)
+        hant.write_t2s_map(Path(config.site_dir))
+        if self.config.traditional_prefix:
+            edition = hant.Edition(
+                self.config.traditional_prefix, self.config.traditional_variant, config.site_url or ""
+            )
+            try:
+                hant.write_edition(Path(config.site_dir), edition, previous=self.final_site_dir)
+            except hant.PrefixTaken as exc:
+                raise PluginError(str(exc)) from exc
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir

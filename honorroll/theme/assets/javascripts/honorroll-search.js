@@ -21,6 +21,18 @@
     }).toLowerCase();
   }
 
+  /* Traditional characters to Simplified, one for one (search/t2s.json, from OpenCC's t2s): the index
+     is Simplified, and a folded string keeps its length, so highlights line up on either edition. */
+  var HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+  var t2s = null;
+  function fold(text, map) {
+    map = map || t2s;
+    if (!map || !HAN.test(text)) return text;
+    return text.replace(/[\u3400-\u9fff\uf900-\ufaff]/g, function (ch) {
+      return Object.prototype.hasOwnProperty.call(map, ch) ? map[ch] : ch;
+    });
+  }
+
   function runs(text) { return normalise(text).match(RUNS) || []; }
 
   function isCjk(run) { return run.charCodeAt(0) > 0x7f; }
@@ -93,6 +105,16 @@
     if (!this.manifest) this.manifest = await this.get("manifest.json", true);
     return this.manifest;
   };
+  /* The query in Simplified; the map is fetched only for a query with Chinese characters. */
+  Index.prototype.fold = async function (query) {
+    if (!HAN.test(query)) return query;
+    if (!t2s) {
+      var pair = await this.get("t2s.json"), map = {};  // ["<Traditional>", "<Simplified>"], char n to char n
+      for (var i = 0; i < pair[0].length; i++) map[pair[0].charAt(i)] = pair[1].charAt(i);
+      t2s = map;
+    }
+    return fold(query);
+  };
   Index.prototype.postings = async function (token) {
     var m = this.manifest, dir = m.version + "/";
     var shard = await this.get(dir + "s" + (crc32(token) % m.shards) + ".json");
@@ -128,7 +150,7 @@
   };
 
   if (typeof module === "object" && module.exports) {  // Node, for the tests only
-    module.exports = { normalise: normalise, queryTokens: queryTokens, crc32: crc32, decode: decode, tokenScores: tokenScores };
+    module.exports = { fold: fold, normalise: normalise, queryTokens: queryTokens, crc32: crc32, decode: decode, tokenScores: tokenScores };
   }
   if (typeof document === "undefined") return;
 
@@ -144,7 +166,7 @@
   }
 
   function highlighted(text, words) {
-    var frag = document.createDocumentFragment(), hay = normalise(text), marks = [];
+    var frag = document.createDocumentFragment(), hay = fold(normalise(text)), marks = [];
     if (hay.length === text.length) {
       words.forEach(function (w) {
         for (var at = hay.indexOf(w); at >= 0; at = hay.indexOf(w, at + 1)) marks.push([at, at + w.length]);
@@ -191,6 +213,14 @@
     return li;
   }
 
+  /* The status lines in the page's own script (the Traditional edition says lang="zh-Hant", zh-TW or zh-HK). */
+  var HANT = /^zh-(hant|tw|hk)/i.test(document.documentElement.lang || "");
+  var SAY = HANT
+    ? { busy: "正在搜索……", empty: "請輸入姓名、單位或故事中的詞語。", none: ["沒有找到含“", "”的故事。"],
+        found: ["找到 ", " 個故事"], down: "搜索暫時不可用，請稍後再試。" }
+    : { busy: "正在搜索……", empty: "请输入姓名、单位或故事中的词语。", none: ["没有找到含“", "”的故事。"],
+        found: ["找到 ", " 个故事"], down: "搜索暂时不可用，请稍后再试。" };
+
   function start(form) {
     var input = form.querySelector("input[type=search]");
     var status = document.getElementById("hr-search-status");
@@ -215,23 +245,23 @@
       more.hidden = true;
       query = query.trim();
       if (!query) { status.textContent = ""; return; }
-      status.textContent = "正在搜索……";
+      status.textContent = SAY.busy;
       try {
-        var hits;
+        var hits, folded = await index.fold(query);
         try {
-          hits = await index.ranked(query);
+          hits = await index.ranked(folded);
         } catch (err) {  // the site was rebuilt since the manifest was read: read it again
           index.manifest = null;
-          hits = await index.ranked(query);
+          hits = await index.ranked(folded);
         }
         if (id !== current.id) return;
-        current.hits = hits; current.shown = 0; current.words = terms(query);
-        if (!queryTokens(query).length) status.textContent = "请输入姓名、单位或故事中的词语。";
-        else if (!hits.length) status.textContent = "没有找到含“" + query + "”的故事。";
-        else status.textContent = "找到 " + hits.length + " 个故事";
+        current.hits = hits; current.shown = 0; current.words = terms(folded);
+        if (!queryTokens(folded).length) status.textContent = SAY.empty;
+        else if (!hits.length) status.textContent = SAY.none[0] + query + SAY.none[1];
+        else status.textContent = SAY.found[0] + hits.length + SAY.found[1];
         await show(id);
       } catch (err) {
-        if (id === current.id) status.textContent = "搜索暂时不可用，请稍后再试。";
+        if (id === current.id) status.textContent = SAY.down;
       }
     }
 

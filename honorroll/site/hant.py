@@ -1,0 +1,401 @@
+"""The Traditional Chinese edition: the finished Simplified site written again under a prefix.
+
+A post-build pass, so every page, whoever rendered it, gets the same treatment. Per HTML file,
+text nodes and the human-readable attributes are converted with OpenCC; URLs, IDs, classes,
+scripts, styles and code never are (category URLs hold Chinese characters). Every other file is
+hard-linked into the prefix, so the copy's relative links keep working. The header's script
+switch (``data-hr-script``) is pointed at the same page in the other edition on both copies.
+
+Search keeps one Simplified index: the Traditional copy's result titles and snippets are
+converted, and ``search/t2s.json`` (Traditional to Simplified, character by character) lets the
+browser fold a query typed in either script before looking it up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+
+from ..parallel import process_pool
+
+VARIANTS = {"s2t": "zh-Hant", "s2twp": "zh-TW", "s2hk": "zh-HK"}
+"""OpenCC configurations offered, and the ``lang`` each edition declares."""
+SWITCH = "data-hr-script"
+T2S_MAP = "search/t2s.json"
+NOT_COPIED = frozenset({"sitemap.xml", "sitemap.xml.gz"})
+"""The sitemap lists the Simplified addresses; a copy under the prefix would list them twice."""
+MARKER = ".honorroll-edition"
+"""The edition's settings, in its folder: says the folder is the edition's (a rebuild may replace it)
+and whether its pages can be reused."""
+SEPARATOR = "\ue000"
+"""Joins a page's text for one OpenCC call; a private-use character OpenCC leaves alone."""
+CHUNK = 64
+
+_H = "\u3400-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(
+    "<(?:"
+    r"!--.*?--(?=>)"
+    r"|(script|style|textarea|pre|code)\b[^>]*>.*?</\1\s*(?=>)"  # kept whole, whatever they hold
+    rf"|a\s[^>]*{SWITCH}=[^>]*>.*?</a(?=>)"  # the script switch
+    r"|(?:html|link|meta)\b[^>]*(?=>)"  # lang, canonical address, share metadata
+    r"|[a-zA-Z][\x00-\x3d\x3f-\x7f]*[^\x00-\x7f][^>]*(?=>)"  # a start tag with non-ASCII in it
+    ")"
+    rf"|>[^<{_H}]*[{_H}][^<]*",  # a text node with Chinese in it, after the ">" before it
+    re.S,  # no re.I: it costs a third; MkDocs, the theme and the sanitiser write lower-case tags
+)
+"""Only what may need converting is matched, so the regex skips the rest of a page at C speed.
+Tags stop short of their ">", which starts the text node after them."""
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+_ATTR = re.compile(r"(\s)([a-zA-Z:-]+)(\s*=\s*)(\"[^\"]*\"|'[^']*')")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_READABLE = frozenset({"alt", "title", "aria-label", "placeholder"})
+_READABLE_META = frozenset(
+    {
+        "description",
+        "og:title",
+        "og:description",
+        "og:site_name",
+        "og:image:alt",
+        "twitter:title",
+        "twitter:description",
+    }
+)
+_HREF = re.compile(r"(\shref=)(\"[^\"]*\"|'[^']*')")
+
+
+_GT_IN_VALUE = re.compile(r"=\s*(?:\"[^\"]*>|'[^']*>)")
+"""A ">" inside an attribute value (the sanitiser writes them raw): it would end the tag for _TOKEN."""
+_QUOTED_TAG = re.compile(r"<[a-zA-Z](?:[^<>\"']|\"[^\"]*\"|'[^']*')*>")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def _escape_brackets_in_values(html: str) -> str:
+    """The same page with "<" and ">" in attribute values written as entities (rare; same meaning)."""
+
+    def tag(m: re.Match[str]) -> str:
+        return _QUOTED.sub(lambda v: v.group(0).replace(">", "&gt;").replace("<", "&lt;"), m.group(0))
+
+    return _QUOTED_TAG.sub(tag, html)
+
+
+class PrefixTaken(Exception):
+    """The site already has a folder named like the edition's prefix."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    prefix: str
+    variant: str
+    site_url: str
+
+    @property
+    def lang(self) -> str:
+        return VARIANTS[self.variant]
+
+
+@lru_cache(maxsize=4)
+def converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def convert_all(texts: list[str], convert: Callable[[str], str]) -> list[str]:
+    """One OpenCC call for many strings (much faster than one each); per string if a separator clashes."""
+    if not texts:
+        return []
+    out = convert(SEPARATOR.join(texts)).split(SEPARATOR)
+    return out if len(out) == len(texts) else [convert(t) for t in texts]
+
+
+def page_url(rel_path: str) -> str:
+    """The address of a built file relative to the site root, as its links spell it."""
+    if rel_path == "index.html":
+        return ""
+    return rel_path[: -len("index.html")] if rel_path.endswith("/index.html") else rel_path
+
+
+def _switch_root(href: str, prefix: str, url: str) -> str:
+    """The site root as the switch link spells it (``../../``, ``./`` or ``/base/``), whichever
+    of the template's form or an already rewritten one it holds (stamped pages are reused)."""
+    for tail in (f"{prefix}/{url}", f"{prefix}/"):
+        if href.endswith(tail):
+            return href[: -len(tail)]
+    return href
+
+
+def _attr(tag: str, name: str) -> str | None:
+    for m in _ATTR.finditer(tag):
+        if m.group(2).lower() == name:
+            return m.group(4)[1:-1]
+    return None
+
+
+def _set_href(anchor: str, href: str) -> str:
+    return _HREF.sub(lambda m: f'{m.group(1)}"{href}"', anchor, count=1)
+
+
+def simplified_switch(html: str, edition: Edition, rel_path: str) -> str:
+    """The Simplified page's switch, pointed at the same page in the Traditional edition."""
+    url = page_url(rel_path)
+
+    def fix(match: re.Match[str]) -> str:
+        anchor = match.group(0)
+        href = _attr(anchor, "href")
+        if href is None:
+            return anchor
+        return _set_href(anchor, f"{_switch_root(href, edition.prefix, url)}{edition.prefix}/{url}")
+
+    return _SWITCH_ANCHOR.sub(fix, html)
+
+
+_SWITCH_ANCHOR = re.compile(r"<a\s[^>]*data-hr-script=[^>]*>.*?</a>", re.S)
+
+
+BACK = {
+    "lang": "zh-Hans",
+    "hreflang": "zh-Hans",
+    SWITCH: "zh-Hans",
+    "title": "切换到简体中文",
+    "aria-label": "切换到简体中文",
+}
+"""The switch on a Traditional page: the template's link, with these values, leading back."""
+BACK_LABEL = "简"
+
+
+def _back_switch(anchor: str, edition: Edition, url: str) -> str:
+    """The template's switch (up to its closing tag's ">"), pointed back at the Simplified page."""
+    href = _attr(anchor, "href") or ""
+    root = _switch_root(href, edition.prefix, url)
+    values = {**BACK, "href": f"{root if root.startswith('/') or '://' in root else '../' + root}{url}"}
+    start = anchor[: anchor.index(">") + 1]
+    start = _ATTR.sub(
+        lambda m: m.group(0) if m.group(2) not in values else f'{m.group(1)}{m.group(2)}="{values[m.group(2)]}"', start
+    )
+    return start + BACK_LABEL + anchor[anchor.rindex("<") :]
+
+
+def _moved(url: str, edition: Edition) -> str:
+    """An absolute address of this site, moved into the edition."""
+    base = edition.site_url.rstrip("/") + "/"
+    if edition.site_url and url.startswith(base) and not url.startswith(base + edition.prefix + "/"):
+        return f"{base}{edition.prefix}/{url[len(base) :]}"
+    return url
+
+
+def _convert_tag(tag: str, name: str, edition: Edition, texts: list[str], parts: list[str | int]) -> None:
+    """Split one start tag into literal parts and indices of attribute values to convert."""
+    meta_key = ""
+    if name == "meta":
+        meta_key = (_attr(tag, "name") or _attr(tag, "property") or "").lower()
+    rel = (_attr(tag, "rel") or "").lower() if name == "link" else ""
+    pos = 0
+    for m in _ATTR.finditer(tag):
+        attr = m.group(2).lower()
+        quote, value = m.group(4)[0], m.group(4)[1:-1]
+        new: str | None = None
+        readable = attr in _READABLE or (attr == "content" and meta_key in _READABLE_META)
+        if name == "html" and attr == "lang":
+            new = edition.lang
+        elif attr == "content" and meta_key == "og:locale":
+            new = "zh_HK" if edition.variant == "s2hk" else "zh_TW"  # Open Graph has no script-only locale
+        elif (attr == "href" and rel == "canonical") or (attr == "content" and meta_key == "og:url"):
+            new = _moved(value, edition)
+        elif readable and _HAN.search(value):
+            parts.append(tag[pos : m.start(4) + 1])
+            parts.append(len(texts))
+            texts.append(value)
+            pos = m.end(4) - 1
+            continue
+        if new is not None:
+            parts.append(tag[pos : m.start(4)] + quote + new + quote)
+            pos = m.end(4)
+    parts.append(tag[pos:])
+
+
+def convert_html(html: str, edition: Edition, rel_path: str, convert: Callable[[str], str]) -> str:
+    """The Traditional copy of one page (``rel_path`` is its path in the Simplified site)."""
+    texts: list[str] = []
+    parts: list[str | int] = []
+    pos = 0
+    url = page_url(rel_path)
+    if _GT_IN_VALUE.search(html):
+        html = _escape_brackets_in_values(html)
+    for m in _TOKEN.finditer(html):
+        parts.append(html[pos : m.start()])
+        pos = m.end()
+        token = m.group(0)
+        if token[0] == ">":
+            parts.append(">")
+            parts.append(len(texts))
+            texts.append(token[1:])
+        elif token.startswith("<!--") or m.group(1):
+            parts.append(token)
+        else:
+            name_match = _TAG_NAME.match(token)
+            name = name_match.group(1).lower() if name_match else ""
+            if name == "a" and f" {SWITCH}=" in token:
+                parts.append(_back_switch(token, edition, url))
+            else:
+                _convert_tag(token, name, edition, texts, parts)
+    parts.append(html[pos:])
+    converted = convert_all(texts, convert)
+    return "".join(p if isinstance(p, str) else converted[p] for p in parts)
+
+
+def convert_result_docs(data: object, convert: Callable[[str], str]) -> object:
+    """A search metadata chunk ``[[url, title, name, unit, year, snippet], ...]``: all but the URL."""
+    if not isinstance(data, list):
+        return data
+    texts: list[str] = []
+    for doc in data:
+        if isinstance(doc, list):
+            texts.extend(v for v in doc[1:] if isinstance(v, str))
+    converted = iter(convert_all(texts, convert))
+    return [
+        [doc[0], *(next(converted) if isinstance(v, str) else v for v in doc[1:])] if isinstance(doc, list) else doc
+        for doc in data
+    ]
+
+
+# ---------------------------------------------------------------- the pass
+
+
+def _walk(root: Path, skip: Path) -> Iterator[tuple[str, bool]]:
+    """(path relative to the site root, is a directory), parents before children."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                path = Path(entry.path)
+                if path == skip:
+                    continue
+                rel = path.relative_to(root).as_posix()
+                if entry.is_dir(follow_symlinks=False):
+                    yield rel, True
+                    stack.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    yield rel, False
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _write(path: Path, text: str) -> None:
+    """A new file, never through an existing one: stamped story pages are hard links to the last site."""
+    tmp = path.with_name(f".{path.name}.hant-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _is_result_docs(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[0] == "search" and parts[2].startswith("d") and parts[2].endswith(".json")
+
+
+def _unchanged(src: Path, previous: Path | None, rel: str) -> bool:
+    """The page is the last site's very file (a stamped story page linked over, see ``stamp``), whose
+    cache key covers this package's code and the settings: its last Traditional copy still holds."""
+    if previous is None:
+        return False
+    try:
+        return os.stat(src).st_ino == os.stat(previous / rel).st_ino
+    except OSError:
+        return False
+
+
+def _convert_files(site: str, edition: Edition, rels: list[str], previous: str | None = None) -> int:
+    """Worker task: convert these files of ``site`` into the edition; returns bytes read."""
+    root = Path(site)
+    last = Path(previous) if previous else None
+    convert = converter(edition.variant).convert
+    total = 0
+    for rel in rels:
+        src, dst = root / rel, root / edition.prefix / rel
+        if last is not None and _unchanged(src, last, rel) and (last / edition.prefix / rel).is_file():
+            _link(last / edition.prefix / rel, dst)
+        elif rel.endswith(".html"):
+            html = src.read_text(encoding="utf-8")
+            total += len(html)
+            dst.write_text(convert_html(html, edition, rel, convert), encoding="utf-8")
+            if SWITCH in html:
+                fixed = simplified_switch(html, edition, rel)
+                if fixed != html:
+                    _write(src, fixed)
+        else:
+            data = json.loads(src.read_text(encoding="utf-8"))
+            dst.write_text(
+                json.dumps(convert_result_docs(data, convert), ensure_ascii=False, separators=(",", ":")),
+                encoding="utf-8",
+            )
+    return total
+
+
+def t2s_map() -> dict[str, str]:
+    """Traditional to Simplified, one character to one character, for folding search queries."""
+    chars = [chr(c) for c in range(0x3400, 0xA000)]
+    folded = convert_all(chars, converter("t2s").convert)
+    return {t: s for t, s in zip(chars, folded, strict=True) if len(s) == 1 and s != t and ord(s) < 0x10000}
+
+
+def write_t2s_map(site_dir: Path) -> None:
+    path = site_dir / T2S_MAP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    folding = t2s_map()  # two strings, the n-th character of one becomes the n-th of the other: ~18 KB
+    pair = ["".join(folding), "".join(folding.values())]
+    path.write_text(json.dumps(pair, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _same_edition(folder: Path, edition: Edition) -> bool:
+    """The last edition was made with the same settings (the variant is not in the story pages' key)."""
+    try:
+        return (folder / MARKER).read_text(encoding="utf-8") == repr(edition)
+    except OSError:
+        return False
+
+
+def write_edition(site_dir: Path, edition: Edition, workers: int | None = None, previous: Path | None = None) -> int:
+    """Write the Traditional edition under ``site_dir/<prefix>``; returns the number of pages.
+
+    ``previous`` is the last built site, still in place: pages linked over from it unchanged keep their
+    Traditional copy (a rebuild after editing one story converts that story, not the archive)."""
+    target = site_dir / edition.prefix
+    if (target / MARKER).is_file():  # the last edition (``mkdocs build --dirty``)
+        shutil.rmtree(target)
+    if target.exists():  # not ours: the site has a folder of its own with that name
+        raise PrefixTaken(
+            f"站点中已有 {edition.prefix}/（来自页面目录或其他插件），与繁体中文版的网址前缀冲突："
+            f"请在 mkdocs.yml 的 honorroll 插件下把 traditional_prefix 改成别的名字，或设为 false 不生成繁体版。"
+        )
+    target.mkdir(parents=True)
+    (target / MARKER).write_text(repr(edition), encoding="utf-8")
+    jobs: list[str] = []
+    for rel, is_dir in _walk(site_dir, target):
+        if is_dir:
+            (target / rel).mkdir(exist_ok=True)
+        elif rel.endswith(".html") or _is_result_docs(rel):
+            jobs.append(rel)
+        elif rel not in NOT_COPIED and not rel.endswith(".hant-tmp"):
+            _link(site_dir / rel, target / rel)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    last = str(previous) if previous is not None and _same_edition(previous / edition.prefix, edition) else None
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            _convert_files(str(site_dir), edition, chunk, last)
+    else:
+        with process_pool(workers) as pool:
+            n = len(chunks)
+            list(pool.map(_convert_files, [str(site_dir)] * n, [edition] * n, chunks, [last] * n))
+    return sum(1 for rel in jobs if rel.endswith(".html"))
