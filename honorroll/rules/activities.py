@@ -17,7 +17,7 @@ from .archive import _suggest  # the same “是否想写” hint as for stories
 from .context import CheckContext
 from .privacy import kinds_in, privacy_message, text_privacy
 from .safety import body_diagnostics
-from .story import photo_file_problems
+from .story import photo_diagnostics, photo_file_problems
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -252,17 +252,8 @@ def activity_images(activity: Activity) -> list[tuple[str, str | None, int, str]
 
 
 def check_activity_photos(activity: Activity, ctx: CheckContext) -> Iterator[Diagnostic]:
-    for src, alt, line, where in activity_images(activity):
-        if not alt:
-            yield error(
-                "photo",
-                activity.file,
-                line,
-                "cover.alt" if where == "cover" else where,
-                f"照片“{src}”缺少替代文字（alt）：请用一句话描述照片内容，读屏软件会读给视障读者听",
-            )
-        for message in _activity_photo_problems(activity, ctx, src):
-            yield error("photo", activity.file, line, "cover.src" if where == "cover" else where, message)
+    photos = [(src, alt, where, line) for src, alt, line, where in activity_images(activity)]
+    yield from photo_diagnostics(activity.file, photos, lambda src: _activity_photo_problems(activity, ctx, src))
 
 
 def _activity_photo_problems(activity: Activity, ctx: CheckContext, src: str) -> Iterator[str]:

@@ -251,17 +251,24 @@ def check_photos(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
     if story.cover is not None:
         photos.append((story.cover.src, story.cover.alt, "cover", story.cover.line))
     photos.extend((src, alt, "正文", line) for src, alt, line in body_images(story))
+    yield from photo_diagnostics(story.file, photos, lambda src: _photo_problems(story, ctx, src))
+
+
+def photo_diagnostics(
+    file: str, photos: list[tuple[str, str | None, str, int]], problems: Callable[[str], Iterator[str]]
+) -> Iterator[Diagnostic]:
+    """The alt text and the file of each (src, alt, where, line); stories and activities share it."""
     for src, alt, where, line in photos:
         if not alt:
             yield error(
                 "photo",
-                story.file,
+                file,
                 line,
                 "cover.alt" if where == "cover" else where,
                 f"照片“{src}”缺少替代文字（alt）：请用一句话描述照片内容，读屏软件会读给视障读者听",
             )
-        for message in _photo_problems(story, ctx, src):
-            yield error("photo", story.file, line, "cover.src" if where == "cover" else where, message)
+        for message in problems(src):
+            yield error("photo", file, line, "cover.src" if where == "cover" else where, message)
 
 
 def _photo_problems(story: Story, ctx: CheckContext, src: str) -> Iterator[str]:
