@@ -149,8 +149,23 @@ def test_missing_font_is_a_chinese_error(repo: ContentRepo, monkeypatch: pytest.
     with pytest.raises(share_image.ShareImageError, match="无法读取"):
         share_image.find_font("bad.ttf", repo.root)
     monkeypatch.setattr(share_image, "_fc_match", lambda pattern: None)
+    monkeypatch.setattr(share_image, "SYSTEM_FONTS", ())
+    monkeypatch.setenv("WINDIR", str(repo.root / "Windows"))
     with pytest.raises(share_image.ShareImageError, match="fonts-noto-cjk"):
         share_image.find_font(None, repo.root)
+
+
+def test_without_fontconfig_the_systems_own_cjk_font_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fc-match: its Microsoft YaHei under %WINDIR%\\Fonts is found by path."""
+    real = share_image.find_font(None, tmp_path)
+    fonts = tmp_path / "Windows" / "Fonts"
+    fonts.mkdir(parents=True)
+    (fonts / "msyhbd.ttc").write_bytes(Path(real.path).read_bytes())
+    monkeypatch.setattr(share_image, "_fc_match", lambda pattern: None)
+    monkeypatch.setattr(share_image, "SYSTEM_FONTS", ())
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    found = share_image.find_font(None, tmp_path)
+    assert Path(found.path) == fonts / "msyhbd.ttc" and found.digest == real.digest
 
 
 def test_font_from_fontconfig_has_chinese_glyphs(tmp_path: Path) -> None:

@@ -28,6 +28,15 @@ WIDTH, HEIGHT = 1200, 630
 QUALITY = 85
 MARGIN = 80
 FONT_PATTERNS = ("Noto Sans CJK SC:bold", ":lang=zh-cn:bold", ":lang=zh-cn")
+# Where fontconfig is missing (Windows, most macOS machines), the CJK fonts those systems ship.
+SYSTEM_FONTS = (
+    "C:/Windows/Fonts/msyhbd.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "/Library/Fonts/Arial Unicode.ttf",
+)
 SHARE_DIR = "share"
 EMBLEM_BOX = 96
 
@@ -75,6 +84,13 @@ def find_font(option: str | None, root: Path) -> FontFile:
         if found is not None:
             try:
                 return _checked_font(*found, found[0])
+            except ShareImageError:
+                continue
+    windows_fonts = Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"
+    for candidate in (str(windows_fonts / "msyhbd.ttc"), *SYSTEM_FONTS):
+        if os.path.isfile(candidate):
+            try:
+                return _checked_font(candidate, _face_index(candidate), candidate)
             except ShareImageError:
                 continue
     raise ShareImageError(
