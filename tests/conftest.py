@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from honorroll.checker import CheckResult, check_repository
+from honorroll.check.run import CheckResult, check_repository
 from honorroll.diagnostics import Diagnostic
-from honorroll.settings import load_project
+from honorroll.engine.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 6, 28)

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
-from honorroll.checker import CheckResult, check_repository
-from honorroll.cli import main
+from honorroll.check.run import CheckResult, check_repository
+from honorroll.cli.main import main
+from honorroll.content.schema import activity_schema, to_json_schema
+from honorroll.content.schema_export import schema_documents
+from honorroll.engine.project import load_project, validated_settings
 from honorroll.rules.activities import link_allowed
-from honorroll.schema import activity_schema, to_json_schema
-from honorroll.schema_export import schema_documents
-from honorroll.settings import load_project, validated_settings
 from tests.conftest import JPEG, TODAY, ContentRepo, errors, warnings
 
 SITE = "https://example.org/guangrongbang/"

@@ -12,12 +12,20 @@ from typing import Any
 
 import pytest
 
-from honorroll.assessment import ActivityTotals, Assessment, ScoreLine, UnitScore, assess, content_errors, rank
-from honorroll.checker import CheckResult
-from honorroll.cli import main
-from honorroll.quota import QuotaRow
-from honorroll.report import csv_cell, render_assessment, render_csv
-from honorroll.settings import load_project, validated_settings
+from honorroll.check.run import CheckResult
+from honorroll.cli.main import main
+from honorroll.cli.report import csv_cell, render_assessment, render_csv
+from honorroll.engine.project import load_project, validated_settings
+from honorroll.rules.assessment import (
+    ActivityTotals,
+    Assessment,
+    ScoreLine,
+    UnitScore,
+    assess,
+    content_errors,
+    rank,
+)
+from honorroll.rules.quota import QuotaRow
 from tests.conftest import ContentRepo, errors
 from tests.test_activities import VIDEO, write_activity
 

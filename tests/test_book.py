@@ -19,9 +19,9 @@ from pypdf import PdfReader
 from honorroll.book.context import PrintContext
 from honorroll.book.photos import PrintPhotos
 from honorroll.book.render import LocalOnlyFetcher, MarkdownRenderer, file_uri
-from honorroll.cli import main
+from honorroll.cli.main import main
 from honorroll.config import DEFAULT_CATEGORIES
-from honorroll.yamlio import split_front_matter
+from honorroll.content.yamlio import split_front_matter
 from tests.conftest import ROOT, ContentRepo, requires
 from tests.sitebuild import SAMPLE_SITE_URL, copy_sample
 
@@ -391,7 +391,7 @@ def test_line_breaks_inside_chinese_paragraphs_are_not_printed_as_spaces(tmp_pat
 
 
 def test_the_editors_guide_explains_every_option_of_book_and_dossier() -> None:
-    from honorroll.cli import build_parser
+    from honorroll.cli.main import build_parser
 
     guide = (ROOT / "docs" / "editors-guide.md").read_text(encoding="utf-8")
     sub = next(a for a in build_parser()._actions if a.dest == "command")

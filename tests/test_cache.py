@@ -4,8 +4,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from honorroll.checker import check_repository
-from honorroll.settings import load_project
+from honorroll.check.run import check_repository
+from honorroll.engine.project import load_project
 from tests.conftest import JPEG, ContentRepo
 
 
@@ -44,7 +44,7 @@ def test_a_new_day_is_a_new_check(repo: ContentRepo) -> None:
 
 
 def test_parallel_check_matches_serial(repo: ContentRepo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("honorroll.checker.PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr("honorroll.check.run.PARALLEL_THRESHOLD", 2)
     for i in range(6):
         repo.write_story(f"story-{i}", changes={"sumary": "x"} if i % 2 else None)
     serial = check_repository(

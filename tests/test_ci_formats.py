@@ -8,8 +8,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from honorroll.ci_formats import codequality_issues, render_job_summary, render_junit
-from honorroll.cli import main
+from honorroll.cli.ci_formats import codequality_issues, render_job_summary, render_junit
+from honorroll.cli.main import main
 from tests.conftest import ContentRepo
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from honorroll.cli import main
+from honorroll.cli.main import main
 from tests.conftest import ContentRepo
 
 

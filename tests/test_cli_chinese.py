@@ -11,8 +11,8 @@ import unicodedata
 
 import pytest
 
-from honorroll.chinese_argparse import MESSAGES, ChineseArgumentParser, translate
-from honorroll.cli import build_parser
+from honorroll.cli.chinese_argparse import MESSAGES, ChineseArgumentParser, translate
+from honorroll.cli.main import build_parser
 from tests.sitebuild import build_env
 
 # argparse's English that an editor must never see.

@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from types import ModuleType
 
-from honorroll.cli import build_parser
+from honorroll.cli.main import build_parser
 from honorroll.rules.registry import RULES
 from tests.conftest import ROOT
 

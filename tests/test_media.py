@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from honorroll import media
-from honorroll.cache import file_key
+from honorroll.check.cache import file_key
 from honorroll.config import HonorRollConfig
+from honorroll.content import media
 from honorroll.site.story_images import publish_photos, publish_story_images
 from tests.conftest import ROOT, ContentRepo, errors
 
@@ -170,7 +170,7 @@ BOMB_SCRIPT = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1024 * 1024 * 1024, 1024 * 1024 * 1024))
 from pathlib import Path
-from honorroll import media
+from honorroll.content import media
 data = Path(sys.argv[1]).read_bytes()
 limits = media.Limits(5 * 1024 * 1024, 40_000_000)
 for step in (lambda: media.inspect_photo(data, limits, "bomb.png"),
@@ -336,7 +336,7 @@ def test_photo_in_a_sub_folder_with_a_warm_cache(repo: ContentRepo, tmp_path: Pa
 
 
 def _settings(repo: ContentRepo):  # type: ignore[no-untyped-def]
-    from honorroll.settings import load_project
+    from honorroll.engine.project import load_project
 
     return load_project(repo.write_config()).settings
 

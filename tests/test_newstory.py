@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from honorroll import newstory
-from honorroll.cli import main
-from honorroll.newstory import NewStoryError, NewStoryRequest, create_story, next_story_id
-from honorroll.settings import load_project
+from honorroll.cli import new_story as newstory
+from honorroll.cli.main import main
+from honorroll.cli.new_story import NewStoryError, NewStoryRequest, create_story, next_story_id
+from honorroll.engine.project import load_project
 from tests.conftest import TODAY, ContentRepo, errors
 
 REQUEST = NewStoryRequest(unit="city-postal", title="深山邮路上的“不老松”", subject_name="林某某")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from honorroll import preview
-from honorroll.cli import build_parser, main
+from honorroll.cli import preview
+from honorroll.cli.main import build_parser, main
 from tests.sitebuild import ROOT, build_env
 
 HOME = '<!doctype html><html><head><link rel="canonical" href="https://example.org/guangrongbang/"></head><body>首页</body></html>'

@@ -3,7 +3,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from honorroll.published_ids import detect_base_ref
+from honorroll.rules.published_ids import detect_base_ref
 from tests.conftest import ContentRepo, errors
 
 

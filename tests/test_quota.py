@@ -5,7 +5,7 @@ import datetime as dt
 import io
 import json
 
-from honorroll.report import render_quota_report
+from honorroll.cli.report import render_quota_report
 from tests.conftest import ContentRepo, errors, warnings
 
 

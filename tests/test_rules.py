@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from honorroll.rules.story import find_private_numbers, is_resident_id
-from honorroll.workdays import count_workdays
+from honorroll.rules.workdays import count_workdays
 from tests.conftest import JPEG, ContentRepo, errors, warnings
 
 

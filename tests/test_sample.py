@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from honorroll.checker import CheckResult, check_repository
+from honorroll.check.run import CheckResult, check_repository
 from honorroll.config import effective_today
-from honorroll.settings import load_project
+from honorroll.engine.project import load_project
 from tests.conftest import ROOT
 
 

@@ -1,4 +1,4 @@
-"""The committed JSON Schema files are generated from honorroll/schema.py and up to date."""
+"""The committed JSON Schema files are generated from honorroll/content/schema.py and up to date."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import io
 import json
 from pathlib import Path
 
-from honorroll.cli import main
-from honorroll.schema_export import schema_documents, stale_files
-from honorroll.settings import load_project
+from honorroll.cli.main import main
+from honorroll.content.schema_export import schema_documents, stale_files
+from honorroll.engine.project import load_project
 from tests.conftest import ROOT, ContentRepo
 
 

@@ -193,7 +193,7 @@ def test_the_dockerfile_runs_the_tested_script_and_the_ci_examples_use_the_image
 def test_the_gitea_workflow_runs_in_the_image_with_real_commands() -> None:
     from mkdocs.__main__ import cli as mkdocs_cli
 
-    from honorroll.cli import build_parser
+    from honorroll.cli.main import build_parser
     from tests.test_workflows import _commands, _github_runs, _load
 
     workflow = _load(ROOT / ".gitea" / "workflows" / "site.yml")

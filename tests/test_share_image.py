@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from honorroll import media
 from honorroll.config import HonorRollConfig
-from honorroll.model import Story
-from honorroll.settings import load_project
+from honorroll.content import media
+from honorroll.content.model import Story
+from honorroll.engine.project import load_project
 from honorroll.site import share_image, story_images
 from honorroll.site.story_images import publish_site_image, publish_story_images
 from tests.conftest import ContentRepo, errors
@@ -126,7 +126,7 @@ def test_colours_and_emblem_are_settings(repo: ContentRepo, tmp_path: Path) -> N
 
 
 def test_bad_colour_setting_is_a_chinese_error(repo: ContentRepo) -> None:
-    from honorroll.settings import SettingsError
+    from honorroll.engine.project import SettingsError
 
     repo.write_story()
     with pytest.raises(SettingsError, match="#rrggbb"):

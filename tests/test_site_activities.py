@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from honorroll.checker import CheckResult
+from honorroll.check.run import CheckResult
 from honorroll.config import HonorRollConfig
 from honorroll.site.activities import (
     activities_year_page,

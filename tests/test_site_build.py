@@ -11,9 +11,9 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 import yaml
 
-from honorroll.checker import CheckResult, check_repository
+from honorroll.check.run import CheckResult, check_repository
 from honorroll.config import effective_today
-from honorroll.settings import load_project
+from honorroll.engine.project import load_project
 from tests.conftest import ContentRepo
 from tests.sitebuild import SAMPLE_SITE_URL, build_sample, copy_sample, mkdocs_build
 
@@ -131,7 +131,9 @@ def test_withdrawn_story_only_has_its_withdrawn_pages(site: Path, result: CheckR
             text = p.read_text(encoding="utf-8", errors="replace") if p.suffix in TEXT else ""
             if p.is_file() and (story.id in rel or story.id in text or (story.title or "\0") in text):
                 mentions.append(rel)
-        assert sorted(mentions) == sorted([f"s/{story.id}/index.html", own, f"zh-hant/s/{story.id}/index.html", f"zh-hant/{own}"])
+        assert sorted(mentions) == sorted(
+            [f"s/{story.id}/index.html", own, f"zh-hant/s/{story.id}/index.html", f"zh-hant/{own}"]
+        )
         for name in (f"s/{story.id}/index.html", own):  # the zh-hant/ copies are the same pages converted
             page = (site / name).read_text(encoding="utf-8")
             assert "<h1>该内容已撤下</h1>" in page and 'name="robots" content="noindex"' in page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from honorroll.settings import load_project
+from honorroll.engine.project import load_project
 from honorroll.site import story_images
 from tests.conftest import ContentRepo, errors
 from tests.test_media import OWNER, SERIAL, private_jpeg

@@ -12,11 +12,11 @@ import pytest
 from markupsafe import Markup
 from PIL import Image
 
-from honorroll.plugin import THEME_DIR
-from honorroll.settings import load_project
+from honorroll.engine.files import make_context
+from honorroll.engine.plugin import THEME_DIR
+from honorroll.engine.project import load_project
 from honorroll.site import pages, urls, views
 from honorroll.site.feed import FEED_TEMPLATE, FeedEntry, atom_feed
-from honorroll.site.generate import make_context
 from honorroll.site.pages import SiteContext
 from honorroll.site.qr import QrCache
 from honorroll.site.render import Renderer

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from honorroll.cli import main
+from honorroll.cli.main import main
 from honorroll.rules.site_config import check_site, from_mkdocs_yaml
 from tests.conftest import ContentRepo
 

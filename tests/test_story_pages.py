@@ -238,8 +238,8 @@ def test_story_files_are_the_same_from_spawned_workers(
     repo: ContentRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Workers get their job through the pool's initializer, so ``spawn`` (Windows, macOS) renders the same."""
-    from honorroll.plugin import THEME_DIR
-    from honorroll.settings import load_project
+    from honorroll.engine.plugin import THEME_DIR
+    from honorroll.engine.project import load_project
     from honorroll.site import pages, stamp
     from honorroll.site.render import Renderer, Shell
 

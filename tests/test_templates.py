@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from honorroll.plugin import THEME_DIR
+from honorroll.engine.plugin import THEME_DIR
 from tests.conftest import ROOT, ContentRepo
 
 PACKAGE = ROOT / "honorroll"

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from mkdocs.__main__ import cli as mkdocs_cli
 
-from honorroll.cli import build_parser
+from honorroll.cli.main import build_parser
 from tests.conftest import ROOT
 
 GITHUB_WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

@@ -13,13 +13,28 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import yamlio
-from .assemble import DIGIT_CELL, LaidOut, OutlineItem, join, lay_out, split_evenly, worker_count
-from .context import BookError, PrintContext
-from .photos import PrintPhotos
-from .render import MarkdownRenderer, check_cjk_font, engine, render_template, report_refused, template_dirs
-from .selection import GROUPINGS, Selection, group, select, validate
-from .views import story_entry, story_view
+from honorroll.book.assemble import (
+    DIGIT_CELL,
+    LaidOut,
+    OutlineItem,
+    join,
+    lay_out,
+    split_evenly,
+    worker_count,
+)
+from honorroll.book.context import BookError, PrintContext
+from honorroll.book.photos import PrintPhotos
+from honorroll.book.render import (
+    MarkdownRenderer,
+    check_cjk_font,
+    engine,
+    render_template,
+    report_refused,
+    template_dirs,
+)
+from honorroll.book.selection import GROUPINGS, Selection, group, select, validate
+from honorroll.book.views import story_entry, story_view
+from honorroll.content import yamlio
 
 PAGE_SIZES = ("A5", "A4")
 DEFAULT_PREFACE = Path("book") / "preface.md"

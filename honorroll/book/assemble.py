@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .render import render_document, save
+from honorroll.book.render import render_document, save
 
 PX_TO_PT = 0.75
 MM_TO_PT = 72 / 25.4

@@ -8,11 +8,11 @@ import logging
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..checker import CheckResult, check_repository
-from ..diagnostics import summary_line
-from ..settings import Project
-from .context import BookError, PrintContext, print_context
-from .selection import GROUPINGS, Selection, parse_years
+from honorroll.book.context import BookError, PrintContext, print_context
+from honorroll.book.selection import GROUPINGS, Selection, parse_years
+from honorroll.check.run import CheckResult, check_repository
+from honorroll.diagnostics import summary_line
+from honorroll.engine.project import Project
 
 
 def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
@@ -72,7 +72,7 @@ def _quiet_logs() -> None:
 
 
 def command_book(args: argparse.Namespace, project: Project, today: dt.date, out: TextIO) -> int:
-    from .annual import BookOptions, build_book, default_name
+    from honorroll.book.annual import BookOptions, build_book, default_name
 
     _quiet_logs()
     try:
@@ -103,7 +103,7 @@ def command_book(args: argparse.Namespace, project: Project, today: dt.date, out
 
 
 def command_dossier(args: argparse.Namespace, project: Project, today: dt.date, out: TextIO) -> int:
-    from .dossier import DossierRequest, write_dossiers
+    from honorroll.book.dossier import DossierRequest, write_dossiers
 
     _quiet_logs()
     request = DossierRequest(

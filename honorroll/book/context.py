@@ -7,14 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import load_config
-from mkdocs.exceptions import ConfigurationError
-
-from ..checker import CheckResult
-from ..config import HonorRollConfig
-from ..model import Story, Unit
-from ..settings import Project
-from ..site import urls
+from honorroll.check.run import CheckResult
+from honorroll.config import HonorRollConfig
+from honorroll.content.model import Story, Unit
+from honorroll.engine.project import Project, SettingsError, print_settings
+from honorroll.site import urls
 
 
 class BookError(Exception):
@@ -51,14 +48,13 @@ class PrintContext:
 def print_context(project: Project, result: CheckResult) -> PrintContext:
     """Reads ``mkdocs.yml`` the way a build does, for the site address, theme folder and Markdown settings."""
     try:
-        config = load_config(config_file=str(project.config_file))
-    except (ConfigurationError, OSError) as exc:
-        raise BookError(f"站点设置 {project.config_file} 有误：{exc}") from exc
+        config = print_settings(project)
+    except SettingsError as exc:
+        raise BookError(str(exc)) from exc
     if not config.site_url:
         raise BookError(
             f"{project.config_file} 中没有设置 site_url：二维码和链接要用站点的完整网址（如 https://example.org/guangrongbang/）"
         )
-    custom_dir = config.theme.custom_dir
     cache_dir = project.root / project.settings.cache_dir
     return PrintContext(
         root=project.root,
@@ -66,8 +62,8 @@ def print_context(project: Project, result: CheckResult) -> PrintContext:
         result=result,
         site_url=config.site_url,
         site_name=config.site_name,
-        custom_dir=Path(custom_dir) if custom_dir else None,
-        extensions=list(config.markdown_extensions),
-        extension_configs=dict(config.mdx_configs),
+        custom_dir=config.custom_dir,
+        extensions=config.markdown_extensions,
+        extension_configs=config.mdx_configs,
         cache_dir=cache_dir,
     )

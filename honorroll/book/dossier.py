@@ -11,14 +11,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..model import Story
-from ..rules.story import FLAG_LABELS
-from ..schema import STATUS_LABELS
-from ..workdays import count_workdays
-from .context import BookError, PrintContext
-from .photos import PrintPhotos
-from .render import MarkdownRenderer, render_template, write_pdf
-from .views import HonorView, StoryView, story_view
+from honorroll.book.context import BookError, PrintContext
+from honorroll.book.photos import PrintPhotos
+from honorroll.book.render import MarkdownRenderer, render_template, write_pdf
+from honorroll.book.views import HonorView, StoryView, story_view
+from honorroll.content.model import Story
+from honorroll.content.schema import STATUS_LABELS
+from honorroll.rules.story import FLAG_LABELS
+from honorroll.rules.workdays import count_workdays
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def dossier_data(
 
 
 def write_dossiers(ctx: PrintContext, request: DossierRequest, out_dir: Path) -> DossierOutcome:
-    from .dossier_docx import reference_document, write_docx
+    from honorroll.book.dossier_docx import reference_document, write_docx
 
     stories, refused = choose(ctx, request)
     outcome = DossierOutcome(stories=stories, refused=refused)

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .dossier import Dossier
+from honorroll.book.dossier import Dossier
 
 REFERENCE = Path("book") / "dossier.docx"
 SERIF = "宋体"

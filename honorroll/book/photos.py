@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..model import Story
-from ..site.qr import png_bytes as qr_png
+from honorroll.content.model import Story
+from honorroll.site.qr import png_bytes as qr_png
 
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 MAX_SIDE = 2000

@@ -21,10 +21,9 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
-from .. import html_policy
-from .context import BookError, PrintContext
+from honorroll import THEME_DIR, html_policy
+from honorroll.book.context import BookError, PrintContext
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 BOOK_TEMPLATES = "book"
 log = logging.getLogger("honorroll.book")
 

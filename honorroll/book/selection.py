@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..config import HonorRollConfig
-from ..model import Story, Unit
-from .context import BookError
+from honorroll.book.context import BookError
+from honorroll.config import HonorRollConfig
+from honorroll.content.model import Story, Unit
 
 GROUPINGS = {"category": "类别", "unit": "单位", "honor": "荣誉"}
 NO_HONOR_GROUP = "选树故事"

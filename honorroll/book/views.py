@@ -8,11 +8,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..model import Story
-from ..schema import SUBJECT_TYPE_LABELS
-from .context import PrintContext
-from .photos import PrintPhotos
-from .render import MarkdownRenderer, file_uri
+from honorroll.book.context import PrintContext
+from honorroll.book.photos import PrintPhotos
+from honorroll.book.render import MarkdownRenderer, file_uri
+from honorroll.content.model import Story
+from honorroll.content.schema import SUBJECT_TYPE_LABELS
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,17 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from urllib.parse import SplitResult, urlsplit
 
-from .. import yamlio
-from ..activities import Activity
-from ..diagnostics import Diagnostic, Severity, error
-from ..loader import images_in  # the one image syntax reader, shared with stories
-from ..model import Archive, Story
-from ..schema import ACTIVITY_MODE_LABELS
-from .archive import _suggest  # the same “是否想写” hint as for stories
-from .context import CheckContext
-from .privacy import kinds_in, privacy_message, text_privacy
-from .safety import body_diagnostics
-from .story import photo_diagnostics, photo_file_problems
+from honorroll.content import yamlio
+from honorroll.content.activities import Activity
+from honorroll.content.loader import images_in  # the one image syntax reader, shared with stories
+from honorroll.content.model import Archive, Story
+from honorroll.content.schema import ACTIVITY_MODE_LABELS
+from honorroll.diagnostics import Diagnostic, Severity, error
+from honorroll.rules.archive import _suggest  # the same “是否想写” hint as for stories
+from honorroll.rules.context import CheckContext
+from honorroll.rules.privacy import kinds_in, privacy_message, text_privacy
+from honorroll.rules.safety import body_diagnostics
+from honorroll.rules.story import photo_diagnostics, photo_file_problems
 
 E, W = Severity.ERROR, Severity.WARNING
 

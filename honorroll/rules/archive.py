@@ -6,10 +6,10 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from ..diagnostics import Diagnostic, Severity, error, warning
-from ..model import Archive
-from ..quota import QuotaRow
-from .context import CheckContext, at_field
+from honorroll.content.model import Archive
+from honorroll.diagnostics import Diagnostic, Severity, error, warning
+from honorroll.rules.context import CheckContext, at_field
+from honorroll.rules.quota import QuotaRow
 
 
 def check_unique_ids(archive: Archive) -> Iterator[Diagnostic]:

@@ -4,10 +4,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import yamlio
-from ..config import HonorRollConfig
-from ..diagnostics import Diagnostic, Severity
-from ..model import Story
+from honorroll.config import HonorRollConfig
+from honorroll.content import yamlio
+from honorroll.content.model import Story
+from honorroll.diagnostics import Diagnostic, Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import yamlio
-from ..diagnostics import Diagnostic, Severity, error, warning
-from ..loader import body_images
-from ..model import Archive, Story
-from .context import CheckContext, at_field
+from honorroll.content import yamlio
+from honorroll.content.loader import body_images
+from honorroll.content.model import Archive, Story
+from honorroll.diagnostics import Diagnostic, Severity, error, warning
+from honorroll.rules.context import CheckContext, at_field
 
 E, W = Severity.ERROR, Severity.WARNING
 

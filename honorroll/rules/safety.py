@@ -15,10 +15,10 @@ from pathlib import Path
 
 import markdown
 
-from ..diagnostics import Diagnostic, Severity
-from ..html_policy import MARKDOWN_EXTENSIONS, Violation, image_refusal, link_refusal, violations
-from ..model import Story
-from .context import CheckContext
+from honorroll.content.model import Story
+from honorroll.diagnostics import Diagnostic, Severity
+from honorroll.html_policy import MARKDOWN_EXTENSIONS, Violation, image_refusal, link_refusal, violations
+from honorroll.rules.context import CheckContext
 
 # Raw HTML, character references, attribute lists, reference-style links and definitions, and
 # links whose target starts on the next line: anything the inline scan below cannot judge.

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..diagnostics import Diagnostic, error, warning
-from ..html_policy import url_scheme
-from ..loader import read_text
-from .privacy import text_privacy
-from .safety import check_page_file
+from honorroll.content.loader import read_text
+from honorroll.diagnostics import Diagnostic, error, warning
+from honorroll.html_policy import url_scheme
+from honorroll.rules.privacy import text_privacy
+from honorroll.rules.safety import check_page_file
 
 CONFIG_FILE = "mkdocs.yml"
 # Addresses no real site is published at: the sample's, and this computer's.

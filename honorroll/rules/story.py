@@ -13,14 +13,14 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from .. import media
-from ..diagnostics import Diagnostic, Severity, error
-from ..loader import body_images
-from ..model import Story
-from ..workdays import count_workdays
-from .context import CheckContext, at_field
-from .privacy import check_minor_consent, check_privacy, find_private_numbers, is_resident_id
-from .safety import check_safety
+from honorroll.content import media
+from honorroll.content.loader import body_images
+from honorroll.content.model import Story
+from honorroll.diagnostics import Diagnostic, Severity, error
+from honorroll.rules.context import CheckContext, at_field
+from honorroll.rules.privacy import check_minor_consent, check_privacy, find_private_numbers, is_resident_id
+from honorroll.rules.safety import check_safety
+from honorroll.rules.workdays import count_workdays
 
 __all__ = ["check_story", "find_private_numbers", "is_resident_id"]
 

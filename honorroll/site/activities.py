@@ -16,15 +16,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..activities import Activity
-from ..assessment import ActivityTotals
-from ..config import HonorRollConfig
-from ..loader import _HTML_IMAGE, _MD_IMAGE  # the same image syntax the rules check
-from ..media import DerivedPhoto
-from ..model import Story, Unit
-from ..rules.activities import activity_images
-from . import urls
-from .story_images import publish_photos
+from honorroll.config import HonorRollConfig
+from honorroll.content.activities import Activity
+from honorroll.content.loader import _HTML_IMAGE, _MD_IMAGE  # the same image syntax the rules check
+from honorroll.content.media import DerivedPhoto
+from honorroll.content.model import Story, Unit
+from honorroll.rules.activities import activity_images
+from honorroll.rules.assessment import ActivityTotals
+from honorroll.site import urls
+from honorroll.site.story_images import publish_photos
 
 ActivityPhotos = Mapping[str, Mapping[str, DerivedPhoto]]
 """Re-encoded photos by activity id, then by ``src`` as written (:func:`publish_activity_photos`)."""

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .views import plain
+from honorroll.site.views import plain
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 FEED_TEMPLATE = "honorroll/feed.xml"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import opencc
 
-from ..parallel import process_pool
+from honorroll.parallel import process_pool
 
 VARIANTS = {"s2t": "zh-Hant", "s2twp": "zh-TW", "s2hk": "zh-HK"}
 """OpenCC configurations offered, and the ``lang`` each edition declares."""

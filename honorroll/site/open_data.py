@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..checker import CheckResult
-from ..config import HonorRollConfig
-from ..loader import body_images
-from ..model import Story, Unit
-from ..schema import SUBJECT_TYPE_LABELS, UNIT_KIND_LABELS
-from . import urls
+from honorroll.check.run import CheckResult
+from honorroll.config import HonorRollConfig
+from honorroll.content.loader import body_images
+from honorroll.content.model import Story, Unit
+from honorroll.content.schema import SUBJECT_TYPE_LABELS, UNIT_KIND_LABELS
+from honorroll.site import urls
 
 if TYPE_CHECKING:
-    from .story_images import StoryImages
+    from honorroll.site.story_images import StoryImages
 
 DATA_DIR = "data"
 SCHEMA_VERSION = 1

@@ -19,14 +19,14 @@ from typing import Any, TypeVar
 
 import yaml
 
-from ..checker import CheckResult
-from ..config import HonorRollConfig
-from ..model import Story, Unit
-from ..quota import QuotaRow
-from ..schema import UNIT_KIND_LABELS
-from . import urls, views
-from .feed import Feed, FeedEntry, atom_feed
-from .qr import QrCache
+from honorroll.check.run import CheckResult
+from honorroll.config import HonorRollConfig
+from honorroll.content.model import Story, Unit
+from honorroll.content.schema import UNIT_KIND_LABELS
+from honorroll.rules.quota import QuotaRow
+from honorroll.site import urls, views
+from honorroll.site.feed import Feed, FeedEntry, atom_feed
+from honorroll.site.qr import QrCache
 
 T = TypeVar("T")
 HIDE = ["navigation", "toc"]

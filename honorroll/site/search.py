@@ -45,11 +45,8 @@ from operator import add, sub
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
-
-from ..checker import CheckResult
-from ..model import Story
+from honorroll.check.run import CheckResult
+from honorroll.content.model import Story
 
 FORMAT = 1
 INDEX_DIR = "search"
@@ -551,8 +548,3 @@ def search_page() -> str:
         "hide": ["navigation", "toc"],
     }
     return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
-
-
-def add_search_page(files: Files, config: MkDocsConfig) -> None:
-    if files.get_file_from_path(PAGE_URI) is None:
-        files.append(File.generated(config, PAGE_URI, content=search_page()))

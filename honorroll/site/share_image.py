@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from .. import media
+from honorroll.content import media
 
 SHARE_VERSION = 1
 WIDTH, HEIGHT = 1200, 630

@@ -34,12 +34,12 @@ from typing import Any
 import markdown
 from markupsafe import Markup
 
-from ..cache import code_fingerprint, file_key
-from ..model import Story
-from ..parallel import process_pool
-from . import urls, views
-from .qr import QrCache
-from .render import Renderer, Shell
+from honorroll.check.cache import code_fingerprint, file_key
+from honorroll.content.model import Story
+from honorroll.parallel import process_pool
+from honorroll.site import urls, views
+from honorroll.site.qr import QrCache
+from honorroll.site.render import Renderer, Shell
 
 STORY_SHELL = "stories/0000/hr-shell/"
 """Where the shell's stand-in page is rendered: the depth of every story page, so relative links match."""

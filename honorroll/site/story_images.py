@@ -16,13 +16,13 @@ from pathlib import Path
 
 from PIL import Image
 
-from .. import media
-from ..config import HonorRollConfig
-from ..loader import body_images
-from ..model import Story
-from ..parallel import process_pool
-from . import urls
-from .share_image import (
+from honorroll.config import HonorRollConfig
+from honorroll.content import media
+from honorroll.content.loader import body_images
+from honorroll.content.model import Story
+from honorroll.parallel import process_pool
+from honorroll.site import urls
+from honorroll.site.share_image import (
     HEIGHT,
     WIDTH,
     CardStyle,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import quote
 
-from ..model import Story
+from honorroll.content.model import Story
 
 FEED = "feed.xml"
 POSTER_CSS = "assets/honorroll/poster.css"

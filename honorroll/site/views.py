@@ -23,15 +23,15 @@ from urllib.parse import quote, urljoin
 
 from markupsafe import Markup
 
-from ..html_policy import clean
-from ..model import Story, Unit
-from ..quota import QuotaRow
-from ..schema import SUBJECT_TYPE_LABELS, UNIT_KIND_LABELS
-from . import urls
+from honorroll.content.model import Story, Unit
+from honorroll.content.schema import SUBJECT_TYPE_LABELS, UNIT_KIND_LABELS
+from honorroll.html_policy import clean
+from honorroll.rules.quota import QuotaRow
+from honorroll.site import urls
 
 if TYPE_CHECKING:
-    from ..media import DerivedPhoto
-    from .story_images import StoryImages
+    from honorroll.content.media import DerivedPhoto
+    from honorroll.site.story_images import StoryImages
 
 SITE_CARD_SIZE = (1200, 630)
 """``share/site.jpg`` (``share_image.WIDTH`` × ``HEIGHT``; not imported, so views stay free of Pillow)."""

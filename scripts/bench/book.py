@@ -26,7 +26,7 @@ import generate_archive  # noqa: E402
 from honorroll.book.annual import BookOptions, build_book  # noqa: E402
 from honorroll.book.commands import load_print_context  # noqa: E402
 from honorroll.config import effective_today  # noqa: E402
-from honorroll.settings import load_project  # noqa: E402
+from honorroll.engine.project import load_project  # noqa: E402
 
 TARGET_SECONDS = 60.0
 

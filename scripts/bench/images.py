@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFilter
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from honorroll import media  # noqa: E402
+from honorroll.content import media  # noqa: E402
 from honorroll.site import share_image  # noqa: E402
 from honorroll.site.story_images import _decode_once  # noqa: E402
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from honorroll import preview
+from honorroll.cli import preview
 from tests.browser.conftest import STORY, only_local
 from tests.sitebuild import build_sample
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from honorroll.cli import main
+from honorroll.cli.main import main
 from honorroll.diagnostics import Diagnostic
 from tests.conftest import ROOT, ContentRepo
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from honorroll import cache
-from honorroll.checker import check_repository
-from honorroll.settings import load_project
+from honorroll.check import cache
+from honorroll.check.run import check_repository
+from honorroll.engine.project import load_project
 from tests.conftest import ContentRepo
 
 TODAY = dt.date(2024, 6, 28)

@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from honorroll.ci_formats import codequality_issues, render_job_summary, render_junit
+from honorroll.cli.ci_formats import codequality_issues, render_job_summary, render_junit
+from honorroll.cli.report import csv_cell
 from honorroll.diagnostics import Diagnostic, error
-from honorroll.report import csv_cell
 from tests.conftest import VALID_STORY, ContentRepo
 from tests.hostile.helpers import run_cli
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from honorroll.rules.story import year_ranges
-from honorroll.workdays import count_workdays, covered_years, weekdays_between
+from honorroll.rules.workdays import count_workdays, covered_years, weekdays_between
 from tests.conftest import VALID_STORY, ContentRepo, errors
 from tests.hostile.helpers import line_with, only
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from honorroll import output
+from honorroll.engine import output
 from tests.conftest import ContentRepo
 from tests.sitebuild import ROOT, mkdocs_build
 

@@ -183,8 +183,8 @@ def test_privacy_scan_of_a_pathological_megabyte_stays_within_a_cpu_budget(expre
 def test_image_scan_of_a_pathological_megabyte_stays_within_a_cpu_budget(body: str) -> None:
     # The previous patterns rescanned to the end of the line from every "![" or "<img": about an hour per megabyte.
     out = run_with_cpu_budget(
-        "from honorroll.loader import body_images\n"
-        "from honorroll.model import Story\n"
+        "from honorroll.content.loader import body_images\n"
+        "from honorroll.content.model import Story\n"
         f"body = {body}\n"
         "story = Story('x', 2024, 'x.md', True, '', 2, body, 5, '.')\n"
         "images = body_images(story)\n"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from honorroll.checker import CheckResult, check_repository
-from honorroll.settings import load_project, site_settings
+from honorroll.check.run import CheckResult, check_repository
+from honorroll.engine.project import load_project, site_settings
 from tests.conftest import TODAY, ContentRepo, errors
 from tests.sitebuild import mkdocs_build
 

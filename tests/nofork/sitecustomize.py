@@ -44,9 +44,9 @@ if _log:
     multiprocessing.process.BaseProcess.start = _logged_start  # type: ignore[method-assign]
 
 if os.environ.get("HONORROLL_TEST_FORCE_PARALLEL") == "1":
-    import honorroll.checker
+    import honorroll.check.run
     import honorroll.site.search
     import honorroll.site.stamp
 
-    for _module in (honorroll.checker, honorroll.site.stamp, honorroll.site.search):
+    for _module in (honorroll.check.run, honorroll.site.stamp, honorroll.site.search):
         _module.PARALLEL_THRESHOLD = 1

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .activities import Activity, activities_in
-from .config import AssessmentConfig, AudienceBand, HonorRollConfig
-from .diagnostics import Diagnostic
-from .model import Archive, Honor, Story
-from .quota import QuotaRow, counting_unit
+from honorroll.config import AssessmentConfig, AudienceBand, HonorRollConfig
+from honorroll.content.activities import Activity, activities_in
+from honorroll.content.model import Archive, Honor, Story
+from honorroll.diagnostics import Diagnostic
+from honorroll.rules.quota import QuotaRow, counting_unit
 
 
 @dataclass(frozen=True, slots=True)

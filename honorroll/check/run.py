@@ -10,22 +10,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .activities import Activity, load_activities
-from .cache import StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
-from .config import HonorRollConfig
-from .diagnostics import Diagnostic, sort_key, warning
-from .loader import StorySource, load_units, read_story, scan_stories
-from .model import Archive
-from .parallel import process_pool
-from .published_ids import check_published_ids
-from .quota import QuotaRow, quota_rows
-from .rules.activities import check_activities
-from .rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
-from .rules.context import CheckContext
-from .rules.privacy import check_unit_privacy
-from .rules.site_config import SiteSettings, check_site
-from .rules.story import check_story
-from .schema import Spec, story_schema
+from honorroll.check.cache import StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
+from honorroll.config import HonorRollConfig
+from honorroll.content.activities import Activity, load_activities
+from honorroll.content.loader import StorySource, load_units, read_story, scan_stories
+from honorroll.content.model import Archive
+from honorroll.content.schema import Spec, story_schema
+from honorroll.diagnostics import Diagnostic, sort_key, warning
+from honorroll.parallel import process_pool
+from honorroll.rules.activities import check_activities
+from honorroll.rules.archive import check_quotas, check_story_units, check_unique_ids, check_units
+from honorroll.rules.context import CheckContext
+from honorroll.rules.privacy import check_unit_privacy
+from honorroll.rules.published_ids import check_published_ids
+from honorroll.rules.quota import QuotaRow, quota_rows
+from honorroll.rules.site_config import SiteSettings, check_site
+from honorroll.rules.story import check_story
 
 PARALLEL_THRESHOLD = 400
 """Below this many stories to read, starting worker processes costs more than it saves."""

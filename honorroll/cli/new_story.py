@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import yamlio
-from .config import HonorRollConfig
-from .loader import STORY_INDEX, load_units
-from .model import Unit
-from .schema import ID_PATTERN, SUBJECT_TYPE_LABELS
+from honorroll.config import HonorRollConfig
+from honorroll.content import layout, yamlio
+from honorroll.content.loader import load_units
+from honorroll.content.model import Unit
+from honorroll.content.schema import ID_PATTERN, SUBJECT_TYPE_LABELS
 
 TITLE_MAX = 60
 NAME_MAX = 40
@@ -91,18 +91,8 @@ class CreatedStory:
 
 def _story_id_of(rel: str, stories_dir: str) -> str | None:
     """The story ID of a path under ``stories_dir`` (``<year>/<id>.md`` or ``<year>/<id>/…``)."""
-    prefix = stories_dir.strip("/") + "/"
-    if not rel.startswith(prefix):
-        return None
-    parts = rel[len(prefix) :].split("/")
-    if len(parts) < 2 or not re.fullmatch(r"\d{4}", parts[0]):
-        return None
-    name = parts[1]
-    if len(parts) == 2:
-        if not name.endswith(".md") or name == "README.md":
-            return None
-        name = name[:-3]
-    return name if ID_PATTERN.match(name) else None
+    story_id = layout.story_id_from_path(rel, stories_dir, any_file_in_folder=True)
+    return story_id if story_id is not None and ID_PATTERN.match(story_id) else None
 
 
 def current_ids(root: Path, stories_dir: str) -> set[str]:
@@ -112,11 +102,11 @@ def current_ids(root: Path, stories_dir: str) -> set[str]:
     if not base.is_dir():
         return ids
     for year in base.iterdir():
-        if not year.is_dir() or not re.fullmatch(r"\d{4}", year.name):
+        if not year.is_dir() or not layout.YEAR_DIR.match(year.name):
             continue
         for entry in year.iterdir():
             rel = f"{stories_dir}/{year.name}/{entry.name}"
-            story_id = _story_id_of(f"{rel}/{STORY_INDEX}" if entry.is_dir() else rel, stories_dir)
+            story_id = _story_id_of(f"{rel}/{layout.INDEX}" if entry.is_dir() else rel, stories_dir)
             if story_id is not None:
                 ids.add(story_id)
     return ids
@@ -380,7 +370,7 @@ def create_story(root: Path, settings: HonorRollConfig, request: NewStoryRequest
     used = used_ids(root, settings.stories_dir)
     unit, story_id = validate_request(request, units, year, used)
     folder = root / settings.stories_dir / str(year)
-    path = folder / story_id / STORY_INDEX if request.bundle else folder / f"{story_id}.md"
+    path = folder / story_id / layout.INDEX if request.bundle else folder / f"{story_id}.md"
     text = render_story(story_id, request, unit, settings, year)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -1,4 +1,4 @@
-"""Writes the JSON Schema files editors' tools use, generated from :mod:`honorroll.schema`.
+"""Writes the JSON Schema files editors' tools use, generated from :mod:`honorroll.content.schema`.
 
 ``schemas/story.schema.json``, ``unit.schema.json`` and ``activity.schema.json`` are never edited by hand:
 ``honorroll schema --out schemas/`` regenerates them, and a test fails when they are stale.
@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .config import HonorRollConfig
-from .schema import activity_schema, story_schema, to_json_schema, unit_schema
+from honorroll.config import HonorRollConfig
+from honorroll.content.schema import activity_schema, story_schema, to_json_schema, unit_schema
 
 STORY_SCHEMA_FILE = "story.schema.json"
 UNIT_SCHEMA_FILE = "unit.schema.json"

@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlio
-from .diagnostics import Diagnostic, Severity, error
-from .model import Story
-from .rules.context import at_field
+from honorroll.content import yamlio
+from honorroll.content.layout import story_id_from_path
+from honorroll.content.model import Story
+from honorroll.diagnostics import Diagnostic, Severity, error
+from honorroll.rules.context import at_field
 
 BASE_REF_ENV = "HONORROLL_BASE_REF"
 _STATUS_LINE = re.compile(r"^status:\s*[\"']?(\w+)", re.M)
@@ -41,15 +42,6 @@ def detect_base_ref(option: str | None, environ: Mapping[str, str] | None = None
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-
-
-def story_id_from_path(path: str, stories_dir: str) -> str | None:
-    parts = path.split("/")
-    if len(parts) == 3 and parts[0] == stories_dir and parts[2].endswith(".md") and parts[2] != "README.md":
-        return parts[2][:-3]
-    if len(parts) == 4 and parts[0] == stories_dir and parts[3] == "index.md":
-        return parts[2]
-    return None
 
 
 @dataclass

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import yamlio
-from .config import HonorRollConfig
-from .diagnostics import Diagnostic, error
-from .loader import issue_to_diagnostic, read_text, read_yaml
-from .model import Photo
-from .schema import ID_PATTERN, Spec, activity_schema, validate
+from honorroll.config import HonorRollConfig
+from honorroll.content import yamlio
+from honorroll.content.layout import INDEX, YEAR_DIR
+from honorroll.content.loader import issue_to_diagnostic, read_text, read_yaml
+from honorroll.content.model import Photo
+from honorroll.content.schema import ID_PATTERN, Spec, activity_schema, validate
+from honorroll.diagnostics import Diagnostic, error
 
-INDEX = "index.md"
-_YEAR_DIR = re.compile(r"^\d{4}$")
 _IGNORED = {"README.md", ".DS_Store", "Thumbs.db", ".gitkeep"}
 
 
@@ -102,7 +100,7 @@ def scan_activities(root: Path, activities_dir: str) -> tuple[list[ActivitySourc
         if year_entry.name in _IGNORED or year_entry.name.startswith("."):
             continue
         rel_year = f"{activities_dir}/{year_entry.name}"
-        if not year_entry.is_dir() or not _YEAR_DIR.match(year_entry.name):
+        if not year_entry.is_dir() or not YEAR_DIR.match(year_entry.name):
             problems.append(
                 error(
                     "layout",

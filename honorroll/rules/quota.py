@@ -6,8 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .config import HonorRollConfig
-from .model import Archive, Unit
+from honorroll.config import HonorRollConfig
+from honorroll.content.model import Archive, Unit
 
 STATUS_LABELS = {
     "met": "已完成",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .yamlio import split_front_matter
+from honorroll.content.yamlio import split_front_matter
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ..cache import resolve_cache_dir
-from ..checker import CheckResult
-from ..config import HonorRollConfig
-from . import pages, stamp, story_images, urls, views
-from .feed import FEED_TEMPLATE
-from .pages import SiteContext
-from .qr import QrCache
-from .render import Renderer, Shell, theme_fingerprint
-from .share_image import ShareImageError
+from honorroll.check.cache import resolve_cache_dir
+from honorroll.check.run import CheckResult
+from honorroll.config import HonorRollConfig
+from honorroll.site import pages, stamp, story_images, urls, views
+from honorroll.site.feed import FEED_TEMPLATE
+from honorroll.site.pages import SiteContext
+from honorroll.site.qr import QrCache
+from honorroll.site.render import Renderer, Shell, theme_fingerprint
+from honorroll.site.share_image import ShareImageError
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
 

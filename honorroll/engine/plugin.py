@@ -22,29 +22,29 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import output
-from .cache import resolve_cache_dir
-from .checker import CheckResult, check_repository
-from .config import HonorRollConfig, effective_today
-from .diagnostics import summary_line
-from .preview import port_problem
-from .published_ids import detect_base_ref
-from .settings import load_project, site_settings
-from .site import hant, open_data, search, stamp, urls, views
-from .site.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
-from .site.csp import policy
-from .site.generate import add_site_files, default_nav, finish_story_files, start_story_files
-from .site.pages import sitemap_entries
-from .site.render import Renderer, TemplateProblem, region_function
-from .site.stamp import StoryFiles
+from honorroll import THEME_DIR
+from honorroll.check.cache import resolve_cache_dir
+from honorroll.check.run import CheckResult, check_repository
+from honorroll.cli.preview import port_problem
+from honorroll.config import HonorRollConfig, effective_today
+from honorroll.diagnostics import summary_line
+from honorroll.engine import output
+from honorroll.engine.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
+from honorroll.engine.files import add_site_files, default_nav, finish_story_files, start_story_files
+from honorroll.engine.project import load_project, site_settings
+from honorroll.rules.published_ids import detect_base_ref
+from honorroll.site import hant, open_data, search, stamp, urls, views
+from honorroll.site.csp import policy
+from honorroll.site.pages import sitemap_entries
+from honorroll.site.render import Renderer, TemplateProblem, region_function
+from honorroll.site.stamp import StoryFiles
 
 log = logging.getLogger("mkdocs.plugins.honorroll")
-THEME_DIR = Path(__file__).parent / "theme"
 NO_SITE_URL = (
     "生产构建必须在 mkdocs.yml 中设置 site_url（站点的完整网址，如 https://example.org/guangrongbang/）："
     "二维码、短链接、分享卡片和订阅源都要用它生成绝对地址。"
@@ -196,7 +196,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         serve = self.command == "serve"
         standalone = policy(allow_inline_scripts=serve)
         ctx = add_site_files(files, config, self.config, self.result, self.renderer, standalone)
-        search.add_search_page(files, config)
+        if files.get_file_from_path(search.PAGE_URI) is None:
+            files.append(File.generated(config, search.PAGE_URI, content=search.search_page()))
         self.chrome = Chrome(ctx, config, serve=serve)
         self.chrome.files = files
         return files

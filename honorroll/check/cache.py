@@ -25,13 +25,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .diagnostics import Diagnostic, Severity
-from .model import Eligibility, Honor, Photo, Process, Story, Subject
+from honorroll import PACKAGE_DIR, __version__
+from honorroll.content.model import Eligibility, Honor, Photo, Process, Story, Subject
+from honorroll.diagnostics import Diagnostic, Severity
 
 FORMAT_VERSION = 2
 CACHE_ENV = "HONORROLL_CACHE_DIR"
-PACKAGE_DIR = Path(__file__).resolve().parent
 StoryResult = tuple[Story | None, list[Diagnostic]]
 
 # The only classes a cache file can produce. Each object is stored as the list of its field values in

@@ -15,19 +15,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import newstory, preview, schema_export
-from .assessment import assess, content_errors
-from .book import commands as book_commands
-from .checker import CheckResult, check_repository
-from .chinese_argparse import ChineseArgumentParser
-from .ci_formats import FILE_FORMATS, append_summary, render_check, render_job_summary
-from .config import effective_today
-from .diagnostics import summary_line, to_json_document
-from .loader import load_units
-from .published_ids import detect_base_ref
-from .report import render_assessment, render_quota_report
-from .schema import SUBJECT_TYPE_LABELS
-from .settings import Project, SettingsError, load_project, site_settings
+from honorroll.book import commands as book_commands
+from honorroll.check.run import CheckResult, check_repository
+from honorroll.cli import new_story as newstory
+from honorroll.cli import preview
+from honorroll.cli.chinese_argparse import ChineseArgumentParser
+from honorroll.cli.ci_formats import FILE_FORMATS, append_summary, render_check, render_job_summary
+from honorroll.cli.report import render_assessment, render_quota_report
+from honorroll.config import effective_today
+from honorroll.content import schema_export
+from honorroll.content.loader import load_units
+from honorroll.content.schema import SUBJECT_TYPE_LABELS
+from honorroll.diagnostics import summary_line, to_json_document
+from honorroll.engine.project import Project, SettingsError, load_project, site_settings
+from honorroll.rules.assessment import assess, content_errors
+from honorroll.rules.published_ids import detect_base_ref
 
 CHECK_FORMATS = ["text", "github", "json", *FILE_FORMATS]
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
-from . import yamlio
-from .config import HonorRollConfig
-from .rules.site_config import SiteSettings, from_mkdocs_yaml
+from honorroll.config import HonorRollConfig
+from honorroll.content import yamlio
+from honorroll.rules.site_config import SiteSettings, from_mkdocs_yaml
 
 PLUGIN_NAME = "honorroll"
 
@@ -90,3 +91,30 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
 def site_settings(project: Project) -> SiteSettings:
     """What the site check needs from mkdocs.yml: asset URLs, theme font, extensions, docs_dir."""
     return from_mkdocs_yaml(project.mkdocs, project.config_file.read_text(encoding="utf-8", errors="replace"))
+
+
+@dataclass(frozen=True, slots=True)
+class PrintSettings:
+    """What the book and the dossiers take from a fully loaded ``mkdocs.yml``, as plain data."""
+
+    site_url: str
+    site_name: str
+    custom_dir: Path | None
+    markdown_extensions: list[Any]
+    mdx_configs: dict[str, Any]
+
+
+def print_settings(project: Project) -> PrintSettings:
+    """Reads ``mkdocs.yml`` the way a build does (defaults, theme, Markdown extensions)."""
+    try:
+        config = load_config(config_file=str(project.config_file))
+    except (ConfigurationError, OSError) as exc:
+        raise SettingsError(f"站点设置 {project.config_file} 有误：{exc}") from exc
+    custom_dir = config.theme.custom_dir
+    return PrintSettings(
+        site_url=config.site_url or "",
+        site_name=config.site_name,
+        custom_dir=Path(custom_dir) if custom_dir else None,
+        markdown_extensions=list(config.markdown_extensions),
+        mdx_configs=dict(config.mdx_configs),
+    )

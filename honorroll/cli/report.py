@@ -10,9 +10,9 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .assessment import ActivityTotals, Assessment, UnitScore
-from .config import AssessmentConfig, HonorRollConfig
-from .quota import STATUS_LABELS, QuotaRow
+from honorroll.config import AssessmentConfig, HonorRollConfig
+from honorroll.rules.assessment import ActivityTotals, Assessment, UnitScore
+from honorroll.rules.quota import STATUS_LABELS, QuotaRow
 
 HEADERS = ["年度", "单位", "编号", "已发布", "任务数", "还差", "公示中", "状态", "说明"]
 

@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .checker import CheckResult
-from .diagnostics import Diagnostic, printable, summary_line
-from .report import render_markdown
-from .schema import STATUS_LABELS
+from honorroll.check.run import CheckResult
+from honorroll.cli.report import render_markdown
+from honorroll.content.schema import STATUS_LABELS
+from honorroll.diagnostics import Diagnostic, printable, summary_line
 
 SUITE_NAME = "honorroll check"
 

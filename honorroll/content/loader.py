@@ -9,14 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlio
-from .diagnostics import Diagnostic, error
-from .model import Story, Unit
-from .schema import ID_PATTERN, Issue, Spec, dotted, unit_schema, validate
-
-YEAR_DIR = re.compile(r"^\d{4}$")
-STORY_INDEX = "index.md"
-IGNORED_NAMES = {"README.md", ".DS_Store", "Thumbs.db", ".gitkeep"}
+from honorroll.content import yamlio
+from honorroll.content.layout import INDEX, YEAR_DIR, is_ignored
+from honorroll.content.model import Story, Unit
+from honorroll.content.schema import ID_PATTERN, Issue, Spec, dotted, unit_schema, validate
+from honorroll.diagnostics import Diagnostic, error
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +85,7 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
         if year_entry.is_symlink():
             scan.diagnostics.append(_link_error(rel_year))
             continue
-        if year_entry.name in IGNORED_NAMES or year_entry.name.startswith("."):
+        if is_ignored(year_entry.name):
             continue
         if not year_entry.is_dir() or not YEAR_DIR.match(year_entry.name):
             scan.diagnostics.append(
@@ -107,19 +104,19 @@ def scan_stories(root: Path, stories_dir: str) -> Scan:
             if entry.is_symlink():
                 scan.diagnostics.append(_link_error(rel))
                 continue
-            if entry.name in IGNORED_NAMES or entry.name.startswith("."):
+            if is_ignored(entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 links = list(_links_below(entry.path, rel))
                 scan.diagnostics += links
-                if any(d.file == f"{rel}/{STORY_INDEX}" for d in links):
+                if any(d.file == f"{rel}/{INDEX}" for d in links):
                     continue
-                if not os.path.isfile(os.path.join(entry.path, STORY_INDEX)):  # a link there was reported above
+                if not os.path.isfile(os.path.join(entry.path, INDEX)):  # a link there was reported above
                     scan.diagnostics.append(
-                        error("layout", rel, 1, "", f"故事文件夹中缺少 {STORY_INDEX}：正文请写在 {rel}/{STORY_INDEX}")
+                        error("layout", rel, 1, "", f"故事文件夹中缺少 {INDEX}：正文请写在 {rel}/{INDEX}")
                     )
                     continue
-                story_id, is_bundle, file = entry.name, True, f"{rel}/{STORY_INDEX}"
+                story_id, is_bundle, file = entry.name, True, f"{rel}/{INDEX}"
             elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
                 story_id, is_bundle, file = entry.name[:-3], False, rel
             else:
@@ -282,7 +279,7 @@ def load_units(root: Path, units_dir: str) -> tuple[dict[str, Unit], list[Diagno
         if entry.is_symlink():
             diagnostics.append(_link_error(f"{units_dir}/{entry.name}"))
             continue
-        if entry.name in IGNORED_NAMES or entry.name.startswith("."):
+        if is_ignored(entry.name):
             continue
         file = f"{units_dir}/{entry.name}"
         stem, ext = os.path.splitext(entry.name)

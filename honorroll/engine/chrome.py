@@ -26,11 +26,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from . import pages, stamp, urls, views
-from .csp import inline_script_hashes, policy
-from .generate import stand_in_page
-from .pages import SiteContext
-from .render import PROBE, SHELL, Shell, with_mode
+from honorroll.engine.files import stand_in_page
+from honorroll.site import pages, stamp, urls, views
+from honorroll.site.csp import inline_script_hashes, policy
+from honorroll.site.pages import SiteContext
+from honorroll.site.render import PROBE, SHELL, Shell, with_mode
 
 STAND_INS = ((stamp.STORY_SHELL, "hr-shell"), ("stories/0001/hr-shell-b/", "hr-shell-b"))
 """Two stand-in story pages at the depth of every story page: same chrome, or the chrome shows the page."""

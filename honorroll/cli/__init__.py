@@ -1,0 +1,1 @@
+"""The ``honorroll`` command line (Chinese help and errors) and its output formats: terminal, GitHub, JUnit, GitLab, reports."""
