@@ -17,6 +17,7 @@ from mkdocs.structure.toc import get_toc
 from honorroll.check.cache import resolve_cache_dir
 from honorroll.check.run import CheckResult
 from honorroll.config import HonorRollConfig
+from honorroll.progress import Progress
 from honorroll.site import pages, stamp, story_images, urls, views
 from honorroll.site.feed import FEED_TEMPLATE
 from honorroll.site.pages import SiteContext
@@ -177,6 +178,7 @@ def start_story_files(
     )
 
 
-def finish_story_files(ctx: SiteContext, story_files: stamp.StoryFiles) -> None:
-    rendered = story_files.finish()
-    log.info("故事页：新生成 %d 个，沿用上次构建 %d 个", rendered, len(ctx.published) - rendered)
+def finish_story_files(ctx: SiteContext, story_files: stamp.StoryFiles, progress: Progress) -> None:
+    total = len(story_files.todo)
+    rendered = story_files.finish(lambda: progress.tick(lambda: [("故事页", story_files.done(), total)]))
+    progress.end("故事页", f"新生成 {rendered:,} 个，沿用上次构建 {len(ctx.published) - rendered:,} 个")

@@ -37,6 +37,7 @@ from honorroll.engine import output
 from honorroll.engine.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
 from honorroll.engine.files import add_site_files, default_nav, finish_story_files, start_story_files
 from honorroll.engine.project import load_project, site_settings
+from honorroll.progress import Progress
 from honorroll.rules.published_ids import detect_base_ref
 from honorroll.site import hant, open_data, search, stamp, urls, views
 from honorroll.site.csp import policy
@@ -85,6 +86,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.renderer: Renderer | None = None
         self.held_story_files: Path | None = None
         self.story_files: StoryFiles | None = None
+        self.progress = Progress(log)
+        self.pages_total = 0
+        self.pages_done = 0
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -92,6 +96,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._refuse_taken_port(config)
+        self.progress = Progress(log)
         root = Path(config.config_file_path).resolve().parent
         try:
             today = effective_today(self.config)
@@ -107,6 +112,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 print(diagnostic.format_github(), flush=True)
         if not result.ok:
             raise PluginError(summary_line(result.diagnostics))
+        self.progress.end("检查", f"{len(result.archive.stories):,} 个故事、{len(result.archive.units):,} 个单位")
         self.result = result
         if self.command != "serve" and not config.site_url:
             raise PluginError(NO_SITE_URL)
@@ -195,9 +201,12 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         assert self.result is not None and self.renderer is not None
         serve = self.command == "serve"
         standalone = policy(allow_inline_scripts=serve)
+        self.progress.begin()
         ctx = add_site_files(files, config, self.config, self.result, self.renderer, standalone)
         if files.get_file_from_path(search.PAGE_URI) is None:
             files.append(File.generated(config, search.PAGE_URI, content=search.search_page()))
+        self.pages_total, self.pages_done = len(files.documentation_pages()), 0
+        self.progress.end("列表页、照片和二维码的准备", f"{self.pages_total:,} 个页面")
         self.chrome = Chrome(ctx, config, serve=serve)
         self.chrome.files = files
         return files
@@ -248,9 +257,17 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             return context
         if self.chrome.is_story(page):
             self.chrome.prepare_story(page)
+        self.pages_done += 1
+        self.progress.tick(self._page_progress)
         context["hr"] = self.chrome.view(page)  # type: ignore[typeddict-unknown-key]
         context["hr_csp"] = self.chrome.page_policy(page)  # type: ignore[typeddict-unknown-key]
         return context
+
+    def _page_progress(self) -> list[tuple[str, int, int]]:
+        parts = [("页面", self.pages_done, self.pages_total)]
+        if self.story_files is not None:
+            parts.append(("故事页", self.story_files.done(), len(self.story_files.todo)))
+        return parts
 
     def on_template_context(
         self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
@@ -265,10 +282,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.progress.end("页面", f"{self.pages_done:,} 个")
         if self.chrome is not None and self.story_files is not None:
             story_files, self.story_files = self.story_files, None
             try:
-                finish_story_files(self.chrome.ctx, story_files)
+                finish_story_files(self.chrome.ctx, story_files, self.progress)
             except TemplateProblem as exc:
                 raise PluginError(str(exc)) from exc
         if self.command == "serve":  # the new files are in place already
@@ -278,17 +296,20 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.held_story_files = None
         if self.result is not None:
             search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
+            self.progress.end("搜索索引")
             images = self.chrome.ctx.site.images if self.chrome is not None else None
             open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "", images)
+            self.progress.end("开放数据")
         hant.write_t2s_map(Path(config.site_dir))
         if self.config.traditional_prefix:
             edition = hant.Edition(
                 self.config.traditional_prefix, self.config.traditional_variant, config.site_url or ""
             )
             try:
-                hant.write_edition(Path(config.site_dir), edition, previous=self.final_site_dir)
+                pages = hant.write_edition(Path(config.site_dir), edition, previous=self.final_site_dir)
             except hant.PrefixTaken as exc:
                 raise PluginError(str(exc)) from exc
+            self.progress.end("繁体版", f"{pages:,} 个页面")
         if self.staging_dir is None or self.final_site_dir is None:
             return
         final, staging = self.final_site_dir, self.staging_dir
@@ -298,6 +319,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             discard_in_background(previous, self.cache_dir(config))
         config.site_dir = str(final)
         self.staging_dir = None
+        self.progress.end("替换站点")
 
     def on_build_error(self, *, error: Exception, **_: Any) -> None:
         if self.story_files is not None:

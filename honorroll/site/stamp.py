@@ -25,8 +25,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -204,20 +204,38 @@ class StoryFiles:
         self.manifest = manifest
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[int]] = []
+        self.sizes: list[int] = []
+        self.written = 0
         if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
             self.pool = process_pool(workers, initializer=_start, initargs=(job,))
-            self.futures = [self.pool.submit(_render_batch, batch) for batch in _batches(todo, workers)]
+            batches = list(_batches(todo, workers))
+            self.sizes = [len(batch) for batch in batches]
+            self.futures = [self.pool.submit(_render_batch, batch) for batch in batches]
 
-    def finish(self) -> int:
-        """Waits for the workers (or renders here, for a few stories); returns how many were rendered."""
+    def done(self) -> int:
+        """Stories written so far (workers report per batch)."""
+        if self.pool is None:
+            return self.written
+        return sum(self.sizes[i] for i, future in enumerate(self.futures) if future.done())
+
+    def finish(self, on_progress: Callable[[], None] | None = None) -> int:
+        """Waits for the workers (or renders here, for a few stories); returns how many were rendered.
+
+        ``on_progress`` is called after each finished batch (or story), to report progress.
+        """
         if self.pool is None:
             worker = Worker(self.job)
             for story in self.todo:
                 worker.write(story)
+                self.written += 1
+                if on_progress is not None:
+                    on_progress()
         else:
             try:
-                for future in self.futures:
+                for future in as_completed(self.futures):
                     future.result()
+                    if on_progress is not None:
+                        on_progress()
             finally:
                 self.cancel()
         # Takes effect only once this build replaces the previous one (see commit_manifest).
