@@ -40,7 +40,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,9 @@ GENERATED_SECTIONS = frozenset(
     | {"assets", "media", "data", "qr", "share", "book", "honorroll"}
 )
 """Top-level folders the plugin writes; any other folder with a page in it comes from pages/."""
+
+AUDITED = {"home": "home", "cover": "story with cover", "no-cover": "story without cover", "search": "search"}
+"""The pages Lighthouse measures: ``--page`` names and page types."""
 
 NOTICE_MARK = re.compile(r'class="[^"]*\bhr-notice-story\b')
 WITHDRAWN_MARK = re.compile(r'class="[^"]*\bhr-gone\b')
@@ -436,10 +439,8 @@ def vnu(java: str, jar: Path, urls: dict[str, Page]) -> list[Message]:
         start, length = m.get("hiliteStart"), m.get("hiliteLength")
         markup = extract[start : start + length] if isinstance(start, int) and isinstance(length, int) else extract
         kind = "error" if m.get("type") == "error" else "warning" if m.get("subType") == "warning" else "info"
-        message = Message(page, kind, m.get("lastLine"), m.get("firstColumn"), m.get("message", ""), markup)
-        if kind == "error":
-            message = replace(message, origin=material.origin(markup))
-        messages.append(message)
+        line, column, text = m.get("lastLine"), m.get("firstColumn"), m.get("message", "")
+        messages.append(Message(page, kind, line, column, text, markup, material.origin(markup)))
     return messages
 
 
@@ -465,12 +466,12 @@ def print_vnu(pages: SitePages, messages: Sequence[Message]) -> int:
         if not found:
             continue
         print(f"\n### {kind.capitalize()}s: {len(found)}\n")
-        grouped: dict[str, list[Message]] = defaultdict(list)
+        grouped: dict[tuple[str, str], list[Message]] = defaultdict(list)
         for m in found:
-            grouped[m.text].append(m)
-        for text, group in sorted(grouped.items(), key=lambda item: -len(item[1])):
+            grouped[(m.origin, m.text)].append(m)
+        for (origin, text), group in sorted(grouped.items(), key=lambda item: -len(item[1])):
             kinds = sorted({m.page.kind for m in group})
-            print(f"- {len(group)} × {text}\n  on: {', '.join(kinds)}; e.g. `{_short(group[0].markup)}`")
+            print(f"- [{origin}] {len(group)} × {text}\n  on: {', '.join(kinds)}; e.g. `{_short(group[0].markup)}`")
     return len(ours)
 
 
@@ -486,6 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", nargs="?", type=Path, help="a built site folder or artifact .zip (default: build/)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown (3)")
+    parser.add_argument("--page", choices=AUDITED, action="append", help="Lighthouse on this page only (repeatable)")
     parser.add_argument("--skip-lighthouse", action="store_true", help="only the HTML check")
     parser.add_argument("--skip-vnu", action="store_true", help="only Lighthouse")
     parser.add_argument("--no-gzip", action="store_true", help="serve text uncompressed (static hosts compress)")
@@ -524,7 +526,8 @@ def _check(site: Path, args: argparse.Namespace) -> int:
 
 
 def _run_lighthouse(node: str, cli: Path, base: str, pages: SitePages, args: argparse.Namespace, temp: Path) -> int:
-    audited = [p for kind in ("home", "story with cover", "story without cover", "search") if (p := pages.get(kind))]
+    chosen = [AUDITED[name] for name in args.page] if args.page else AUDITED.values()
+    audited = [p for kind in chosen if (p := pages.get(kind))]
     all_runs: dict[str, list[Scores]] = {}
     for page in audited:
         runs = []
