@@ -4,7 +4,7 @@
     python scripts/bench/lighthouse.py path/to/site --runs 3             # or an unzipped CI artifact, a .zip
     python scripts/bench/lighthouse.py --skip-lighthouse                 # only the HTML check (seconds)
 
-Serves the site on 127.0.0.1 at its real path prefix (``honorroll.preview``, the same server as
+Serves the site on 127.0.0.1 at its real path prefix (``honorroll.cli.preview``, the same server as
 ``honorroll preview``), with gzip as static hosts such as GitHub Pages send text (``--no-gzip`` to
 measure without). Then:
 
@@ -49,7 +49,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from honorroll import preview  # noqa: E402
+from honorroll.cli import preview  # noqa: E402
 
 LIGHTHOUSE = ("lighthouse", "12.2.3")  # 13 needs Node 22
 VNU = ("vnu-jar", "26.9.27")
