@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from pathlib import Path
 
 import jinja2
@@ -12,6 +13,7 @@ import pytest
 from honorroll.check.run import CheckResult
 from honorroll.config import HonorRollConfig
 from honorroll.site.activities import (
+    ActivitiesPage,
     activities_year_page,
     activities_year_pages,
     featured_in,
@@ -130,7 +132,8 @@ def test_activities_template_escapes_content_and_keeps_rendered_bodies(repo: Con
     page = activities_year_page(
         2024, result.activities, result.archive.by_id(), result.archive.units, lambda _text: "<p>正文。</p>"
     )
-    html = environment().get_template("honorroll/activities.html").render(activities_page=page)
+    view = ActivitiesPage(head=None, root="../../", page=page)  # type: ignore[arg-type]  # the region shows no head
+    html = environment().get_template("partials/hr-activities.html").render(hr=view)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;宣讲" in html
     assert "&lt;b&gt;邮路&lt;/b&gt;" in html and '<div class="hr-body"><p>正文。</p></div>' in html
     assert 'id="2024-postal-talk"' in html and 'href="../../stories/2024/2024-lin-postman/"' in html
@@ -143,3 +146,55 @@ def test_featured_in_partial_escapes_and_links(checked: CheckResult) -> None:
     html = template.render(featured_in=items)
     assert html.count("<li>") == 3 and 'href="../../../activities/2023/#2023-talk"' in html
     assert template.render(featured_in=[]).strip() == ""
+
+
+# ---------------------------------------------------------------- the built site
+
+
+def _built_sample(tmp_path: Path) -> Path:
+    from tests.sitebuild import copy_sample, mkdocs_build
+
+    root = copy_sample(tmp_path / "site")
+    run = mkdocs_build(root)
+    assert run.returncode == 0, run.stderr
+    return root
+
+
+def test_the_built_site_has_activity_pages_linked_from_the_nav_and_from_story_pages(tmp_path: Path) -> None:
+    root = _built_sample(tmp_path)
+    site = root / "build"
+    years = sorted(p.name for p in (root / "activities").iterdir())
+    assert sorted(p.parent.name for p in site.glob("activities/*/index.html")) == years
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f'href="activities/{years[-1]}/"' in home  # the "活动" tab: the latest year
+    featured = [
+        p for p in site.glob("stories/*/*/index.html") if "讲述过这个故事的活动" in p.read_text(encoding="utf-8")
+    ]
+    assert featured, "stories featured by the sample's activities say so"
+    for page in featured:
+        text = page.read_text(encoding="utf-8")
+        section = text.split('id="hr-featured-title"', 1)[1].split("</section>", 1)[0]
+        for href in re.findall(r'href="([^"]+)"', section):
+            path, _, anchor = href.partition("#")
+            target = Path(posixpath.normpath(str(page.parent / path))) / "index.html"
+            assert target.is_file(), href
+            assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), href
+
+
+def test_changing_an_activity_re_renders_the_stories_it_featured(tmp_path: Path) -> None:
+    from tests.sitebuild import mkdocs_build
+
+    root = _built_sample(tmp_path)
+    activity = root / "activities" / "2024" / "2024-no1-story-club.md"
+    text = activity.read_text(encoding="utf-8")
+    title = re.search(r"^title: *(.+)$", text, re.M)
+    assert title is not None
+    activity.write_text(text.replace(title.group(0), "title: 改过名字的故事会"), encoding="utf-8")
+    run = mkdocs_build(root)
+    assert run.returncode == 0, run.stderr
+    shown = [
+        p
+        for p in (root / "build").glob("stories/*/*/index.html")
+        if "改过名字的故事会" in p.read_text(encoding="utf-8")
+    ]
+    assert shown, "a reused story page would still show the old activity title"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -17,7 +18,9 @@ from mkdocs.structure.toc import get_toc
 from honorroll.check.cache import resolve_cache_dir
 from honorroll.check.run import CheckResult
 from honorroll.config import HonorRollConfig
+from honorroll.content import media
 from honorroll.progress import Progress
+from honorroll.site import activities as site_activities
 from honorroll.site import pages, stamp, story_images, urls, views
 from honorroll.site.feed import FEED_TEMPLATE
 from honorroll.site.pages import SiteContext
@@ -37,9 +40,14 @@ NAV = [
 ]
 
 
-def default_nav(docs_dir: Path) -> list[dict[str, str]]:
-    """A few top-level pages only: stories never enter the navigation, so its size is fixed."""
+def default_nav(docs_dir: Path, activity_year: int | None = None) -> list[dict[str, str]]:
+    """A few top-level pages only: stories never enter the navigation, so its size is fixed.
+
+    With activities, "活动" leads to the latest year's page (each year page links the others).
+    """
     nav = [{title: uri} for title, uri in NAV]
+    if activity_year is not None:
+        nav.append({"活动": urls.src_uri(site_activities.activities_path(activity_year))})
     extra = sorted(p.name for p in docs_dir.glob("*.md") if p.name != "index.md")
     return nav + [{_title(docs_dir / name): name} for name in extra]
 
@@ -82,6 +90,23 @@ def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckR
     )
     ctx = SiteContext(result=result, settings=settings, site=site, qr=QrCache(cache))
     ctx.site = replace(site, **publish_images(ctx, root, cache))
+    index = site_activities.featured_index(result.activities)
+    featured = {s.id: tuple(site_activities.featured_in(s, index, ctx.units)) for s in ctx.published if s.id in index}
+    ctx.site = replace(ctx.site, featured=featured)
+    try:
+        ctx.activity_photos, files = site_activities.publish_activity_photos(result.activities, root, cache, settings)
+    except media.PhotoError as exc:
+        raise PluginError(str(exc)) from None
+    ctx.image_files.update(files)
+    converter = markdown.Markdown(
+        extensions=list(config.markdown_extensions), extension_configs=dict(config.mdx_configs)
+    )
+
+    def render_markdown(text: str) -> str:
+        converter.reset()
+        return str(views.publishable_body(converter.convert(text)))
+
+    ctx.render_markdown = render_markdown
     return ctx
 
 

@@ -40,6 +40,7 @@ from honorroll.engine.project import load_project, site_settings
 from honorroll.progress import Progress
 from honorroll.rules.published_ids import detect_base_ref
 from honorroll.site import hant, open_data, search, stamp, urls, views
+from honorroll.site.activities import activity_years
 from honorroll.site.csp import policy
 from honorroll.site.pages import sitemap_entries
 from honorroll.site.render import Renderer, TemplateProblem, region_function
@@ -158,7 +159,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if "navigation.tabs" not in features:  # desktop (≥ 1220 px) has no menu button: tabs are its navigation
             config.theme["features"] = [*features, "navigation.tabs"]
         if config.nav is None:
-            config.nav = default_nav(Path(config.docs_dir))
+            years = activity_years(self.result.activities) if self.result is not None else []
+            config.nav = default_nav(Path(config.docs_dir), years[0] if years else None)
             config.validation.nav.omitted_files = logging.DEBUG  # stories are left out of the nav on purpose
 
     def _stage_output(self, config: MkDocsConfig) -> None:

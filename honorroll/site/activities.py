@@ -23,7 +23,7 @@ from honorroll.content.media import DerivedPhoto
 from honorroll.content.model import Story, Unit
 from honorroll.rules.activities import activity_images
 from honorroll.rules.assessment import ActivityTotals
-from honorroll.site import urls
+from honorroll.site import urls, views
 from honorroll.site.story_images import publish_photos
 
 ActivityPhotos = Mapping[str, Mapping[str, DerivedPhoto]]
@@ -97,6 +97,13 @@ class ActivitiesYearPage:
     """(label, value) pairs for the page's figures, already worded."""
     activities: tuple[ActivityCard, ...]
     years: tuple[YearLink, ...]
+
+
+@dataclass(frozen=True)
+class ActivitiesPage(views.PageView):
+    """The ``hr`` of an activities year page."""
+
+    page: ActivitiesYearPage
 
 
 @dataclass(frozen=True, slots=True)

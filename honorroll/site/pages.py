@@ -24,6 +24,7 @@ from honorroll.config import HonorRollConfig
 from honorroll.content.model import Story, Unit
 from honorroll.content.schema import UNIT_KIND_LABELS
 from honorroll.rules.quota import QuotaRow
+from honorroll.site import activities as site_activities
 from honorroll.site import urls, views
 from honorroll.site.feed import Feed, FeedEntry, atom_feed
 from honorroll.site.qr import QrCache
@@ -31,6 +32,7 @@ from honorroll.site.qr import QrCache
 T = TypeVar("T")
 HIDE = ["navigation", "toc"]
 STORY_TEMPLATE = "honorroll/story.html"
+ACTIVITIES_TEMPLATE = "honorroll/activities.html"
 HONORS_PREVIEW = 12
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -73,6 +75,10 @@ class SiteContext:
     """Story pages MkDocs renders (``stamp_story_pages: false``) by source URI."""
     image_files: dict[str, Path] = field(default_factory=dict)
     """Every re-encoded image the site publishes: site path → cached file."""
+    activity_photos: site_activities.ActivityPhotos = field(default_factory=dict)
+    """Re-encoded photos of the activities pages, by activity and ``src``."""
+    render_markdown: site_activities.MarkdownRenderer | None = None
+    """Activity bodies: Markdown → sanitised HTML, with the site's extensions."""
 
     def __post_init__(self) -> None:
         self.published = sorted(
@@ -384,7 +390,26 @@ def list_specs(ctx: SiteContext, *, with_home: bool = True) -> list[PageSpec]:
     """Every generated list page; ``with_home=False`` when the site has its own ``index.md``."""
     specs = [home_spec(ctx)] if with_home else []
     specs += year_specs(ctx) + unit_specs(ctx) + category_specs(ctx) + honor_specs(ctx) + notice_specs(ctx)
-    return specs + status_specs(ctx)
+    return specs + activity_specs(ctx) + status_specs(ctx)
+
+
+def activity_specs(ctx: SiteContext) -> list[PageSpec]:
+    """``activities/<year>/``: each year's talks, performances and videos, with the year's sums."""
+    activities = ctx.result.activities
+    stories = {story.id: story for story in ctx.published}
+    specs = []
+    for year in site_activities.activity_years(activities):
+        here = site_activities.activities_path(year)
+
+        def view(year: int = year, here: str = here) -> views.PageView:
+            page = site_activities.activities_year_page(
+                year, activities, stories, ctx.units, ctx.render_markdown, ctx.activity_photos
+            )
+            head, root = _list_head(ctx, here, page.title, page.description)
+            return site_activities.ActivitiesPage(head=head, root=root, page=page)
+
+        specs.append(PageSpec(urls.src_uri(here), f"{year} 年度宣传活动", ACTIVITIES_TEMPLATE, view))
+    return specs
 
 
 NOTICE_STORY_TEMPLATE = "honorroll/notice-story.html"

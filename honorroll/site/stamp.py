@@ -166,7 +166,8 @@ def story_keys(job: StampJob, stories: Sequence[Story], theme_key: str) -> dict[
         stat = file_key(Path(story.root), story.file, story.is_bundle)
         images = job.site.images.get(story.id)
         shown = (images.photos, images.share) if images is not None else None  # paths and sizes, not cache files
-        keys[story.id] = hashlib.sha256(repr((base, story.file, stat, unit, shown)).encode()).hexdigest()
+        featured = job.site.featured.get(story.id)  # an activity file changes the story's page too
+        keys[story.id] = hashlib.sha256(repr((base, story.file, stat, unit, shown, featured)).encode()).hexdigest()
     return keys
 
 

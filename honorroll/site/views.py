@@ -31,6 +31,7 @@ from honorroll.site import urls
 
 if TYPE_CHECKING:
     from honorroll.content.media import DerivedPhoto
+    from honorroll.site.activities import FeaturedIn
     from honorroll.site.story_images import StoryImages
 
 SITE_CARD_SIZE = (1200, 630)
@@ -180,6 +181,8 @@ class SiteData:
     """Site path of the site-wide share card, used by every page without an image of its own."""
     images: Mapping[str, StoryImages] = field(default_factory=dict)
     """Each story's published (re-encoded) photos by story id; originals are never published."""
+    featured: Mapping[str, tuple[FeaturedIn, ...]] = field(default_factory=dict)
+    """By story id: the activities that featured the story ("讲述过这个故事的活动"), newest first."""
 
     def unit_name(self, story: Story) -> str:
         unit = self.units.get(story.unit or "")
@@ -605,6 +608,8 @@ class StoryView:
     tags: tuple[str, ...] = ()
     edit_url: str | None = None
     """Material's "edit this page" action for the story's file, when the site shows it."""
+    featured_in: tuple[FeaturedIn, ...] = ()
+    """The activities that featured the story (``partials/featured-in.html``)."""
 
 
 @dataclass(frozen=True)
@@ -672,6 +677,7 @@ def story_page(story: Story, site: SiteData, body: Markup, qr_svg: Markup) -> St
         share=share_box(story, here, site, qr_svg),
         tags=tuple(plain(t) for t in story.tags),
         edit_url=site.edit_url(story),
+        featured_in=site.featured.get(story.id, ()),
     )
     return StoryPage(head=head, root=urls.href(here, ""), story=view)
 
