@@ -76,3 +76,30 @@ def test_every_field_round_trips_through_the_cache(repo: ContentRepo, tmp_cache:
     assert story.honors and type(story.honors[0]).__name__ == "Honor" and story.honors[0].year == 2024
     assert type(story.process).__name__ == "Process" and story.published_on is not None
     assert type(second.diagnostics[0].severity).__name__ == "Severity"
+
+
+def test_a_fresh_clone_with_the_restored_cache_checks_nothing_again(
+    repo: ContentRepo, tmp_cache: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """CI clones anew each run (new file times) and restores the cache: keys are contents, so they still match."""
+    from honorroll.check import cache, run
+
+    repo.write_story("story-a", changes={"sumary": "x"})
+    repo.write_story("story-b", changes={"cover": {"src": "cover.jpg", "alt": "说明"}}, bundle=True)
+    (repo.root / "stories" / "2024" / "story-b" / "cover.jpg").write_bytes(JPEG)
+    first = _check(repo)
+    for path in (repo.root / "stories").rglob("*"):
+        os.utime(path, ns=(10**18, 10**18))  # what a checkout does to every file
+    monkeypatch.setattr(cache, "DIGESTS", cache.ContentDigests())  # a new process: only the saved memo
+    monkeypatch.setattr(run, "DIGESTS", cache.DIGESTS)
+    checked: list[int] = []
+    real = run._check_stories
+    monkeypatch.setattr(
+        run, "_check_stories", lambda root, misses, *a: checked.append(len(misses)) or real(root, misses, *a)
+    )
+    again = _check(repo)
+    assert checked == [0] and again.diagnostics == first.diagnostics
+    (repo.root / "stories" / "2024" / "story-b" / "cover.jpg").write_bytes(JPEG + b"\0")  # same time, new content
+    os.utime(repo.root / "stories" / "2024" / "story-b" / "cover.jpg", ns=(10**18, 10**18))
+    _check(repo)
+    assert checked == [0, 1]

@@ -23,6 +23,7 @@ ALLOWED_ACTIONS = {
     "actions/upload-pages-artifact@v3",
     "actions/deploy-pages@v4",
     "actions/upload-artifact@v4",
+    "actions/cache@v4",
 }
 GITLAB_KEYWORDS = {"workflow", "variables", "default", "stages", "include", "image", "cache", "before_script"}
 
@@ -152,3 +153,21 @@ def test_pre_commit_hook_definition() -> None:
     assert pattern.search("stories/2024/x.md") and pattern.search("units/a.yml") and pattern.search("mkdocs.yml")
     assert not pattern.search("pages/about.md")
     assert (ROOT / "hooks" / "pre-commit").stat().st_mode & 0o111
+
+
+def test_ci_keeps_the_build_cache_and_the_last_site_between_runs() -> None:
+    """A pull request's build reuses every unchanged story: the cache folder and build/ must both come back."""
+    workflow = _load(ROOT / ".github" / "workflows" / "site.yml")
+    cache_dir = workflow["env"]["HONORROLL_CACHE_DIR"].replace("${{ github.workspace }}/", "")
+    for job in ("check", "build"):
+        steps = workflow["jobs"][job]["steps"]
+        cached = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+        assert len(cached) == 1, job
+        assert set(cached[0]["with"]["path"].split()) == {cache_dir, "build/"}
+        names = [s.get("name") or s.get("uses") for s in steps]
+        first_build = next(i for i, s in enumerate(steps) if "mkdocs build" in str(s.get("run", "")))
+        assert names.index(cached[0]["name"]) < first_build, job
+    gitlab = _load(ROOT / ".gitlab-ci.yml")
+    paths = {p for entry in gitlab["default"]["cache"] for p in entry["paths"]}
+    assert gitlab["variables"]["HONORROLL_CACHE_DIR"].replace("$CI_PROJECT_DIR/", "") in paths
+    assert {"build/", "public/"} <= paths

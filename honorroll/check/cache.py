@@ -29,7 +29,7 @@ from honorroll import PACKAGE_DIR, __version__
 from honorroll.content.model import Eligibility, Honor, Photo, Process, Story, Subject
 from honorroll.diagnostics import Diagnostic, Severity
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CACHE_ENV = "HONORROLL_CACHE_DIR"
 StoryResult = tuple[Story | None, list[Diagnostic]]
 
@@ -168,18 +168,74 @@ def dumps(value: Any) -> str:
 # ---------------------------------------------------------------- the per-story check cache
 
 
+class ContentDigests:
+    """Digests of content files, remembered by their stat so that an unchanged file is not read again.
+
+    Keys are made of file contents, not modification times: a fresh clone (every CI run) gives every
+    file a new time but the same digest, so the cache CI restores between runs is used. Locally, a
+    file whose size, time and inode are unchanged is not read (as git's index does).
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[str, tuple[int, int, int, str]] = {}
+        self.seen: set[str] = set()
+        self.dirty = False
+
+    def load(self, path: Path) -> None:
+        """Merges a saved memo (anything unexpected is no memo, never an error)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == FORMAT_VERSION:
+                for name, (mtime, size, ino, digest) in data["files"].items():
+                    self.memo.setdefault(str(name), (int(mtime), int(size), int(ino), str(digest)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return
+
+    def save(self, path: Path) -> None:
+        """Writes the digests of the files looked at since the last save (deleted files drop out)."""
+        if self.dirty or self.seen != self.memo.keys():
+            files = {name: self.memo[name] for name in self.seen}
+            _atomic_write(path, json.dumps({"version": FORMAT_VERSION, "files": files}, separators=(",", ":")))
+            self.dirty = False
+        self.seen = set()
+
+    def digest(self, path: str, stat: os.stat_result) -> str:
+        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        self.seen.add(path)
+        known = self.memo.get(path)
+        if known is not None and known[:3] == signature:
+            return known[3]
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+        self.memo[path] = (*signature, digest)
+        self.dirty = True
+        return digest
+
+
+DIGESTS = ContentDigests()
+"""One memo per process: the check fills it, the story pages' keys read it."""
+
+
 def file_key(root: Path, file: str, is_bundle: bool) -> tuple[Any, ...]:
-    """Stat-based identity of a story: its Markdown file and, for a folder story, every entry below
-    the folder at any depth (photos may sit in sub-folders). Nothing is followed through a link:
-    a link is part of the key as a link, so adding, removing or retargeting one is a change.
+    """Content identity of a story: its Markdown file and, for a folder story, every entry below the
+    folder at any depth (photos may sit in sub-folders). Nothing is followed through a link: a link
+    is part of the key as a link, so adding, removing or retargeting one is a change.
     """
     path = os.path.join(root, file)
     stat = os.lstat(path)
-    key: list[Any] = [stat.st_mtime_ns, stat.st_size]
+    key: list[Any] = [_entry_key(path, stat)]
     if is_bundle:
         folder = os.path.dirname(path)
         key.extend(_folder_entries(folder, ""))
     return tuple(key)
+
+
+def _entry_key(path: str, stat: os.stat_result) -> Any:
+    if os.path.islink(path):
+        return ("link", os.readlink(path))
+    if not os.path.isfile(path):
+        return ("other", stat.st_mode)
+    return DIGESTS.digest(path, stat)
 
 
 def _folder_entries(folder: str, prefix: str) -> list[tuple[Any, ...]]:
@@ -194,7 +250,7 @@ def _folder_entries(folder: str, prefix: str) -> list[tuple[Any, ...]]:
                 found.extend(_folder_entries(entry.path, name + "/"))
             else:
                 info = entry.stat(follow_symlinks=False)
-                found.append((name, info.st_mode, info.st_mtime_ns, info.st_size))
+                found.append((name, info.st_mode, info.st_size, _entry_key(entry.path, info)))
     return found
 
 
@@ -207,7 +263,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 class StoryCache:
-    """``stories.json``: the context fingerprint and, per story file, its stat key and result."""
+    """``stories.json``: the context fingerprint and, per story file, its content key and result."""
 
     def __init__(self, path: Path | None, context_fingerprint: str) -> None:
         self.path = path
@@ -240,7 +296,7 @@ class StoryCache:
 
 
 def _as_key(value: list[Any]) -> tuple[Any, ...]:
-    """JSON has no tuples; a stat key is a tuple of numbers and (name, mtime, size) tuples."""
+    """JSON has no tuples; a key is a tuple of digests and (name, mode, size, digest) tuples."""
     return tuple(tuple(v) if isinstance(v, list) else v for v in value)
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from honorroll.check.cache import StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
+from honorroll.check.cache import DIGESTS, StoryCache, StoryResult, file_key, fingerprint, resolve_cache_dir
 from honorroll.config import HonorRollConfig
 from honorroll.content.activities import Activity, load_activities
 from honorroll.content.loader import StorySource, load_units, read_story, scan_stories
@@ -156,6 +156,8 @@ def _check_repository(
         cache_path = location.path / "stories.json"
         if location.warning:
             diagnostics.append(warning("cache", "mkdocs.yml", 1, "cache_dir", location.warning))
+    if cache_path is not None:
+        DIGESTS.load(cache_path.with_name("digests.json"))
     cache = StoryCache(cache_path, fingerprint(sorted(settings.items(), key=str), today))
     results: dict[str, StoryResult] = {}
     keys = {}
@@ -173,6 +175,8 @@ def _check_repository(
         cache.put(source.file, keys[source.file], result)
     cache.keep_only(set(keys))
     cache.save()
+    if cache_path is not None:
+        DIGESTS.save(cache_path.with_name("digests.json"))
 
     archive = Archive(str(root), units)
     for source in scan.stories:

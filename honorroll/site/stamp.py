@@ -156,8 +156,8 @@ def _batches(items: Sequence[Story], workers: int) -> Iterator[list[Story]]:
 def story_keys(job: StampJob, stories: Sequence[Story], theme_key: str) -> dict[str, str]:
     """A key per story that changes whenever anything its files show could change.
 
-    Built from file stats, not file contents, so an unchanged archive of 20,000 stories is
-    recognised without reading it.
+    Built from the files' content digests (remembered by stat, so an unchanged archive of 20,000
+    stories is recognised without reading it, and a fresh clone with the same files gets the same keys).
     """
     base = job.base_key(theme_key)
     keys = {}
