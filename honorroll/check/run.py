@@ -126,7 +126,8 @@ def check_repository(
         result = _check_repository(root, settings, today, base_ref, use_cache, workers)
         _check_activities(result, settings, site_url)
     if site is not None:
-        result.diagnostics += check_site(root, site, site_url)
+        edition = (f"{settings.traditional_prefix}/",) if settings.traditional_prefix else ()
+        result.diagnostics += check_site(root, site, site_url, edition)
         result.diagnostics.sort(key=sort_key)
     return result
 

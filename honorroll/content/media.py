@@ -289,6 +289,19 @@ def encode(image: Image.Image) -> tuple[bytes, str, str]:
     return out.getvalue(), "jpg", "image/jpeg"
 
 
+def without_metadata(data: bytes, limits: Limits, label: str) -> bytes:
+    """The same image in its own format (a page links it by name), re-encoded from its pixels alone."""
+    with _pillow_limits(limits.max_pixels):
+        stored = _open(data, limits, label).format
+    image = decode_oriented(data, limits, label)
+    out = io.BytesIO()
+    if stored in ("JPEG", "MPO"):
+        image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    else:
+        image.save(out, stored or "PNG")
+    return out.getvalue()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

@@ -18,9 +18,13 @@ from honorroll.config import HonorRollConfig
 Path = tuple[str | int, ...]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Never legitimate in a field: C0/C1 control characters (Tab and line feed aside) and the bidi
-overrides and isolates that reorder what a reader or a terminal shows ("Trojan Source")."""
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]"
+    "|[\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U000efffe\U000effff\U0010fffe\U0010ffff]"
+)
+"""Never legitimate in a field: C0/C1 control characters (Tab and line feed aside), the bidi
+overrides and isolates that reorder what a reader or a terminal shows ("Trojan Source"), and the
+Unicode noncharacters (U+FFFE, U+FFFF …) that XML forbids: one would make the feed unreadable."""
 
 STATUS_LABELS = {"notice": "公示中", "published": "已发布", "withdrawn": "已撤下"}
 SUBJECT_TYPE_LABELS = {"individual": "个人", "collective": "集体"}

@@ -20,6 +20,7 @@ from honorroll.check.run import CheckResult
 from honorroll.config import HonorRollConfig
 from honorroll.content import media
 from honorroll.progress import Progress
+from honorroll.rules.pages import IMAGE_SUFFIXES, PAGE_IMAGE_LIMITS
 from honorroll.site import activities as site_activities
 from honorroll.site import pages, stamp, story_images, urls, views
 from honorroll.site.feed import FEED_TEMPLATE
@@ -159,6 +160,32 @@ def add_site_files(
     for path, cached in ctx.image_files.items():
         files.append(File.generated(config, path, abs_src_path=str(cached)))
     return ctx
+
+
+def guard_docs_files(files: Files, config: MkDocsConfig, cache: Path) -> None:
+    """Second wall behind the check (``honorroll.rules.pages``): of ``docs_dir`` only Markdown pages and
+    images are published, the images as copies re-encoded without metadata (EXIF with GPS, owners)."""
+    docs = Path(config.docs_dir).resolve()
+    for file in list(files):
+        if file.generated_by is not None or not file.abs_src_path:
+            continue
+        source = Path(file.abs_src_path)
+        if not source.resolve().is_relative_to(docs) or file.is_documentation_page():
+            continue
+        label = f"{docs.name}/{file.src_uri}"
+        if source.suffix.lower() not in IMAGE_SUFFIXES or source.is_symlink():
+            raise PluginError(
+                f"{label}：{docs.name}/ 中只能放 Markdown 页面和图片，这个文件不会发布（请运行 honorroll check 查看原因）"
+            )
+        try:
+            data = media.read_untrusted(source.parent, source.name, PAGE_IMAGE_LIMITS.max_bytes, label, "页面文件夹")
+            clean = media.without_metadata(data, PAGE_IMAGE_LIMITS, label)
+        except media.PhotoError as exc:
+            raise PluginError(f"{label}：{exc}") from None
+        copy = cache / "pages" / media.digest_of(clean)[:32] / source.name
+        if not copy.is_file():
+            media.write_atomic(copy, clean)
+        file.abs_src_path = str(copy)
 
 
 def stand_in_page(config: MkDocsConfig, src_uri: str, template: str, hide: list[str] | None = None) -> Page:

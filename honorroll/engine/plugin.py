@@ -35,7 +35,7 @@ from honorroll.config import HonorRollConfig, effective_today
 from honorroll.diagnostics import summary_line
 from honorroll.engine import output
 from honorroll.engine.chrome import Chrome, ShellProblem, own_page_body, page_event_owners, plain_title
-from honorroll.engine.files import add_site_files, default_nav, finish_story_files, start_story_files
+from honorroll.engine.files import add_site_files, default_nav, finish_story_files, guard_docs_files, start_story_files
 from honorroll.engine.project import load_project, site_settings
 from honorroll.progress import Progress
 from honorroll.rules.published_ids import detect_base_ref
@@ -204,6 +204,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         serve = self.command == "serve"
         standalone = policy(allow_inline_scripts=serve)
         self.progress.begin()
+        guard_docs_files(files, config, self.cache_dir(config))
         ctx = add_site_files(files, config, self.config, self.result, self.renderer, standalone)
         if files.get_file_from_path(search.PAGE_URI) is None:
             files.append(File.generated(config, search.PAGE_URI, content=search.search_page()))

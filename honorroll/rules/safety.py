@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import markdown
 
@@ -71,16 +70,3 @@ def body_diagnostics(file: str, first_line: int, body: str, field: str) -> Itera
 
 def check_safety(story: Story, ctx: CheckContext) -> Iterator[Diagnostic]:
     yield from body_diagnostics(story.file, story.body_line, story.body, "正文")
-
-
-def check_page_file(root: Path, path: Path) -> Iterator[Diagnostic]:
-    """A page of the site's own (``docs_dir``) obeys the same allow-list as a story body."""
-    file = path.relative_to(root).as_posix()
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    first_line = 1
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end != -1:
-            first_line = text.count("\n", 0, end + 5) + 1
-            text = text[end + 5 :]
-    yield from body_diagnostics(file, first_line, text, "正文")

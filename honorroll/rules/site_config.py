@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from honorroll.content.loader import read_text
 from honorroll.diagnostics import Diagnostic, error, warning
 from honorroll.html_policy import url_scheme
-from honorroll.rules.privacy import text_privacy
-from honorroll.rules.safety import check_page_file
+from honorroll.rules.pages import check_pages
 
 CONFIG_FILE = "mkdocs.yml"
 # Addresses no real site is published at: the sample's, and this computer's.
@@ -90,13 +88,15 @@ def _is_outside(url: str) -> bool:
     return url.startswith("//") or url_scheme(url) is not None
 
 
-def check_site(root: Path, site: SiteSettings, built_for: str | None = None) -> Iterator[Diagnostic]:
+def check_site(
+    root: Path, site: SiteSettings, built_for: str | None = None, reserved: tuple[str, ...] = ()
+) -> Iterator[Diagnostic]:
     """``built_for``: the site_url this run builds with. ``mkdocs serve`` puts its own local address
     there; the sample-address warning is about the published address, so it waits for a real build."""
     yield from check_site_settings(site)
     if built_for is None or built_for.rstrip("/") == site.site_url.rstrip("/"):
         yield from check_site_url(site)
-    yield from check_pages(root, site.docs_dir)
+    yield from check_pages(root, site.docs_dir, reserved)
 
 
 def is_sample_address(url: str) -> bool:
@@ -161,20 +161,3 @@ def _line_of(text: str, key: str) -> int:
         if line.lstrip().lstrip("- ").startswith(f"{key}:") or line.strip() in (f"- {key}", key):
             return number
     return 1
-
-
-def check_pages(root: Path, docs_dir: str) -> Iterator[Diagnostic]:
-    """Every Markdown page of the site's own: readable UTF-8, the body allow-list, and no personal numbers."""
-    base = root / docs_dir
-    if not base.is_dir():
-        return
-    for path in sorted(base.rglob("*.md")):
-        if path.is_symlink() or not path.is_file():
-            continue
-        file = path.relative_to(root).as_posix()
-        text, problems = read_text(root, file, what="页面文件")
-        yield from problems
-        if text is None:  # MkDocs would stop with a traceback on it; the error above says what to do
-            continue
-        yield from check_page_file(root, path)
-        yield from text_privacy(file, text, 1, "正文", "页面中")
