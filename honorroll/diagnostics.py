@@ -71,6 +71,21 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: _SHOWN.get(m.group(), f"<U+{ord(m.group()):04X}>"), text)
 
 
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]()<>!|#~])")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""What makes a spreadsheet run a cell as a formula (full-width signs too: some normalise them first)."""
+
+
+def markdown_cell(text: str) -> str:
+    """Content as literal text in a Markdown table cell: no links, images, HTML or broken rows."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", printable(text)).replace("&", "&amp;")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Content as a spreadsheet cell that is never read as a formula: a leading apostrophe keeps it text."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _escape_data(text: str) -> str:
     # As GitHub's toolkit escapes command data (@actions/core escapeData).
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

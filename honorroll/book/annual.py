@@ -35,6 +35,7 @@ from honorroll.book.render import (
 from honorroll.book.selection import GROUPINGS, Selection, group, select, validate
 from honorroll.book.views import story_entry, story_view
 from honorroll.content import yamlio
+from honorroll.rules.pages import check_preface
 
 PAGE_SIZES = ("A5", "A4")
 DEFAULT_PREFACE = Path("book") / "preface.md"
@@ -76,6 +77,14 @@ class BookResult:
 
 
 def read_preface(path: Path, ctx: PrintContext, markdown: MarkdownRenderer, photos: PrintPhotos) -> Preface:
+    shown = path.relative_to(ctx.root).as_posix() if path.is_relative_to(ctx.root) else str(path)
+    if path.is_symlink():
+        raise BookError(
+            f"{shown}：前言文件是一个链接（快捷方式），可能指向仓库之外的文件，年刊从不跟随：请换成普通文件"
+        )
+    problems = list(check_preface(ctx.root, path))
+    if any(d.is_error for d in problems):
+        raise BookError("\n".join(d.format_text() for d in problems if d.is_error))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -105,7 +114,7 @@ def preface_path(ctx: PrintContext, chosen: Path | None) -> Path | None:
     if chosen is not None:
         return chosen if chosen.is_absolute() else Path.cwd() / chosen
     default = ctx.root / DEFAULT_PREFACE
-    return default if default.is_file() else None
+    return default if default.is_file() or default.is_symlink() else None
 
 
 def book_data(ctx: PrintContext, options: BookOptions) -> dict[str, Any]:

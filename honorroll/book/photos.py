@@ -66,6 +66,7 @@ class PrintPhotos:
                     image = flat
                 elif image.mode != "RGB":
                     image = image.convert("RGB")
+                image.info = {}  # comments, XMP and ICC ride along in ``info`` (a JPEG comment can carry GPS)
                 self.root.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
                 image.save(tmp, "JPEG", quality=QUALITY, optimize=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from honorroll.check.run import CheckResult
 from honorroll.cli.report import render_markdown
 from honorroll.content.schema import STATUS_LABELS
-from honorroll.diagnostics import Diagnostic, printable, summary_line
+from honorroll.diagnostics import Diagnostic, markdown_cell, printable, summary_line
 
 SUITE_NAME = "honorroll check"
 
@@ -151,14 +151,6 @@ def changed_story_files(root: Path, stories_dir: str, base_ref: str) -> list[tup
     return sorted(changes, key=lambda change: change[1])
 
 
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>!|#~])")
-
-
-def _esc(text: str) -> str:
-    """Content as literal text in a Markdown table cell: no links, images, HTML or broken rows."""
-    return _MARKDOWN_ACTIVE.sub(r"\\\1", printable(text)).replace("&", "&amp;")
-
-
 def _code(text: str) -> str:
     """Content inside a Markdown code span, where backslash escapes do not apply."""
     return printable(text).replace("`", "'").replace("|", "\\|")
@@ -178,7 +170,7 @@ def render_job_summary(
         out += ["### 问题", "", "| 级别 | 位置 | 规则 | 字段 | 说明 |", "|---|---|---|---|---|"]
         for d in (errors + warnings)[:max_rows]:
             out.append(
-                f"| {d.severity.label} | `{_code(d.file)}:{d.line}` | {d.rule} | {_esc(d.field)} | {_esc(d.message)} |"
+                f"| {d.severity.label} | `{_code(d.file)}:{d.line}` | {d.rule} | {markdown_cell(d.field)} | {markdown_cell(d.message)} |"
             )
         if len(result.diagnostics) > max_rows:
             out.append(f"\n另有 {len(result.diagnostics) - max_rows} 条未列出，请看检查日志。")
@@ -199,7 +191,7 @@ def _change_section(result: CheckResult, root: Path, stories_dir: str, base_ref:
     lines += ["| 改动 | 文件 | 标题 | 单位 | 状态 |", "|---|---|---|---|---|"]
     for status, path in changes:
         story = stories.get(path)
-        title = _esc(story.title or "") if story else ""
+        title = markdown_cell(story.title or "") if story else ""
         unit = story.unit or "" if story else ""
         state = STATUS_LABELS.get(story.status or "", story.status or "") if story else ""
         lines.append(f"| {_CHANGE_LABELS.get(status, status)} | `{_code(path)}` | {title} | {unit} | {state} |")

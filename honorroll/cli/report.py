@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from honorroll.config import AssessmentConfig, HonorRollConfig
+from honorroll.diagnostics import markdown_cell, spreadsheet_text
 from honorroll.rules.assessment import ActivityTotals, Assessment, UnitScore
 from honorroll.rules.quota import STATUS_LABELS, QuotaRow
 
@@ -56,13 +57,8 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def esc(text: str) -> str:
-        for raw, safe in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("\n", " ")):
-            text = text.replace(raw, safe)
-        return text
-
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -75,12 +71,7 @@ def csv_cell(value: object) -> str:
     """
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return _num(value)
-    text = str(value)
-    return "'" + text if text[:1] in _FORMULA_START else text
-
-
-# Full-width signs too: some spreadsheets normalise them before deciding what a cell is.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+    return spreadsheet_text(str(value))
 
 
 def csv_document(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -75,6 +75,25 @@ def discard_in_background(folder: Path, cache_dir: Path) -> None:
     )
 
 
+class OneLineMessages(logging.Filter):
+    """In GitHub or Gitea Actions a log line starting with ``::`` is a workflow command: a file name or
+    link from a pull request with a line break in it (MkDocs quotes them in its warnings) could forge
+    annotations or stop the real ones. Each message stays on one line there, its breaks shown as ``\\n``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "\n" in message or "\r" in message:
+            record.msg, record.args = message.replace("\r", "\\r").replace("\n", "\\n"), ()
+        return True
+
+
+def keep_log_lines_whole() -> None:
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(f, OneLineMessages) for f in handler.filters):
+                handler.addFilter(OneLineMessages())
+
+
 class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     supports_multiple_instances = False
 
@@ -93,6 +112,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            keep_log_lines_whole()
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from honorroll.content import media, yamlio
@@ -194,3 +195,23 @@ def _check_front_matter(file: str, front: str) -> Iterator[Diagnostic]:
                 )
             for kind in sorted({finding.kind for finding in find_personal_numbers(value)}):
                 yield error("privacy", file, line, str(key), privacy_message(kind, "页面中"))
+
+
+PREFACE = "book/preface.md"
+"""The annual book's preface: the office writes it, but a pull request can change it like any page."""
+
+
+def check_preface(root: Path, path: Path | None = None) -> Iterator[Diagnostic]:
+    """The preface (``book/preface.md``, or the file given to ``honorroll book --preface``): no link, no personal numbers."""
+    path = path or root / PREFACE
+    file = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if path.is_symlink():
+        yield _link(file)
+        return
+    if not path.is_file():
+        return
+    text, problems = read_text(path.parent, path.name, what="前言文件")
+    yield from (replace(d, file=file) for d in problems)
+    if text is not None:
+        yield from body_diagnostics(file, 1, text, "正文")
+        yield from text_privacy(file, text, 1, "正文", "年刊前言中")

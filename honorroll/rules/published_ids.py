@@ -94,7 +94,7 @@ def _read_blobs(root: Path, shas: list[str]) -> dict[str, str]:
         if len(header) < 3 or header[1] != b"blob":
             continue
         size = int(header[2])
-        texts[sha] = out[pos : pos + size].decode("utf-8", errors="replace")
+        texts[sha] = out[pos : pos + size].decode("utf-8-sig", errors="replace")  # Notepad saves a BOM
         pos += size + 1
     return texts
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from honorroll.diagnostics import Diagnostic, error, warning
 from honorroll.html_policy import url_scheme
-from honorroll.rules.pages import check_pages
+from honorroll.rules.pages import check_pages, check_preface
 
 CONFIG_FILE = "mkdocs.yml"
 # Addresses no real site is published at: the sample's, and this computer's.
@@ -97,6 +97,7 @@ def check_site(
     if built_for is None or built_for.rstrip("/") == site.site_url.rstrip("/"):
         yield from check_site_url(site)
     yield from check_pages(root, site.docs_dir, reserved)
+    yield from check_preface(root)
 
 
 def is_sample_address(url: str) -> bool:

@@ -22,6 +22,7 @@ from honorroll.config import HonorRollConfig
 from honorroll.content.loader import body_images
 from honorroll.content.model import Story, Unit
 from honorroll.content.schema import SUBJECT_TYPE_LABELS, UNIT_KIND_LABELS
+from honorroll.diagnostics import spreadsheet_text
 from honorroll.site import urls
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ DATA_DIR = "data"
 SCHEMA_VERSION = 1
 """Raised only for a change that breaks readers (a field removed, renamed or changing meaning)."""
 LIST_SEPARATOR = "；"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -294,9 +294,7 @@ def unit_schema(site_url: str) -> dict[str, Any]:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    text = str(value)
-    # A leading = + - @ makes spreadsheet programs run the cell as a formula; a quote keeps it text.
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return spreadsheet_text(str(value))
 
 
 def _csv_value(name: str, value: Any) -> str:
