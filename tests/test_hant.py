@@ -81,7 +81,7 @@ def test_regional_variants_declare_their_language(variant: str, lang: str) -> No
 
 
 def test_switch_points_to_the_same_page_in_the_other_script() -> None:
-    anchor = '<a href="../../../zh-hant/" class="b" data-hr-script="zh-Hant">繁</a>'
+    anchor = '<a href="../../../zh-hant/" class="md-header__button hr-script-switch" data-hr-script="zh-Hant">繁</a>'
     rel = "stories/2024/x/index.html"
     simplified = hant.simplified_switch(anchor, EDITION, rel)
     assert 'href="../../../zh-hant/stories/2024/x/"' in simplified

@@ -29,6 +29,14 @@ class ContentLoader(yaml.CSafeLoader):
 
     duplicate_found = False
 
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # "<<" copies another mapping's keys in, and silently loses whichever is written twice: a duplicate
+        # key in disguise. Nothing in the content format needs it.
+        for key_node, _value in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(None, None, "merge key <<", key_node.start_mark)
+        super().flatten_mapping(node)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # Fewer keys than key nodes: two were equal (or a merge key overrode one). Only that is noted here;
         # where the duplicate is, is worked out later, for the rare file that has one.
@@ -114,8 +122,22 @@ def read(text: str, first_line: int = 1) -> tuple[Any, list[YamlNote]]:
     return data, [YamlNote(first_line - 1 + n.line, n.path, n.message) for n in notes]
 
 
+_LONG_NUMBER = re.compile(r"\d{200,}")
+
+
+def _check_numbers(text: str) -> None:
+    """A number of thousands of digits is a paste gone wrong; Python would refuse it with an English message."""
+    found = _LONG_NUMBER.search(text)
+    if found is not None:
+        raise YamlSyntaxError(
+            f"这里有一个 {len(found.group())} 位的数字：年份、人次、观看量等都不会这么长，请检查是否误粘贴",
+            text.count("\n", 0, found.start()) + 1,
+        )
+
+
 def _read(text: str, first_line: int) -> tuple[Any, list[YamlNote]]:
     _check_depth(text)
+    _check_numbers(text)
     loader = ContentLoader(text)
     try:
         data = loader.get_single_data()
@@ -177,6 +199,7 @@ def _yaml_hint(problem: str) -> str | None:
         "could not find expected ':'": "可能缺少冒号，或缩进不一致",
         "found undefined alias": "“*”开头的值会被当作引用，请用引号括起来",
         "found character that cannot start any token": "值以 @、` 或 % 等符号开头时，请用引号把整个值括起来",
+        "merge key <<": "不支持合并键 <<（它会悄悄丢掉重复的字段）：请把每个字段直接写出来",
     }
     return next((hint for key, hint in hints.items() if key in problem), None)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from urllib.parse import SplitResult, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from honorroll.content import yamlio
 from honorroll.content.activities import Activity
@@ -13,10 +14,11 @@ from honorroll.content.loader import images_in  # the one image syntax reader, s
 from honorroll.content.model import Archive, Story
 from honorroll.content.schema import ACTIVITY_MODE_LABELS
 from honorroll.diagnostics import Diagnostic, Severity, error
+from honorroll.html_policy import url_scheme
 from honorroll.rules.archive import _suggest  # the same “是否想写” hint as for stories
 from honorroll.rules.context import CheckContext
 from honorroll.rules.privacy import kinds_in, privacy_message, text_privacy
-from honorroll.rules.safety import body_diagnostics
+from honorroll.rules.safety import body_diagnostics, render_body
 from honorroll.rules.story import photo_diagnostics, photo_file_problems
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -200,7 +202,8 @@ def _inside_site(parts: SplitResult, port: int | None, site_url: str) -> bool:
         return False
     prefix = site.path if site.path.endswith("/") else site.path + "/"
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return path.startswith(prefix) and ".." not in parts.path.split("/")
+    # Browsers resolve %2e%2e as ".." too: judge the decoded path.
+    return path.startswith(prefix) and ".." not in unquote(parts.path).replace("\\", "/").split("/")
 
 
 def _allowed_hosts_text(site_url: str | None, official_hosts: list[str]) -> str:
@@ -224,19 +227,46 @@ def check_links(activity: Activity, site_url: str | None, hosts: list[str]) -> I
             f"链接“{activity.link}”不在允许范围内：活动链接只能指向{allowed}，并使用 https；"
             "其他网站请由维护人员加入站点设置 official_hosts，或删除 link",
         )
-    body = activity.body
-    if "//" not in body:
+    if ":" not in activity.body and "/" not in activity.body and "\\" not in activity.body:
         return
-    for offset, line in enumerate(body.splitlines()):
-        for match in _BODY_URL.finditer(line):
-            if not link_allowed(match.group(0), site_url, hosts):
-                yield error(
-                    "link",
-                    activity.file,
-                    activity.body_line + offset,
-                    "正文",
-                    f"正文中的链接“{match.group(0)}”不在允许范围内：只能链接到{allowed}，请删除或改为允许的网址",
-                )
+    lines = activity.body.splitlines()
+    for href in _rendered_hrefs(activity.body):
+        target = _as_browsers_read(href)
+        if _leaves_the_page(target) and not link_allowed(target, site_url, hosts):
+            offset = next((i for i, line in enumerate(lines) if href in line or target in line), 0)
+            yield error(
+                "link",
+                activity.file,
+                activity.body_line + offset,
+                "正文",
+                f"正文中的链接“{href}”不在允许范围内：只能链接到{allowed}，请删除或改为允许的网址",
+            )
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [value for name, value in attrs if name == "href" and value]
+
+
+def _rendered_hrefs(body: str) -> list[str]:
+    """Every link the page will have: the body rendered as the site renders it (references, autolinks, raw HTML)."""
+    parser = _Hrefs()
+    parser.feed(render_body(body))
+    return parser.found
+
+
+def _as_browsers_read(href: str) -> str:
+    """Browsers drop tabs and line breaks in a URL and read a backslash as a slash."""
+    return re.sub(r"[\t\n\r]", "", href).strip().replace("\\", "/")
+
+
+def _leaves_the_page(url: str) -> bool:
+    """An address with a scheme (``http:evil.example`` is a host to a browser) or a network path (``//host``)."""
+    return url.startswith("//") or url_scheme(url) is not None
 
 
 # ---------------------------------------------------------------- photos, privacy, safety

@@ -26,7 +26,7 @@ _INLINE_TARGET = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
 _MARKDOWN: markdown.Markdown | None = None
 
 
-def _render(body: str) -> str:
+def render_body(body: str) -> str:
     global _MARKDOWN
     if _MARKDOWN is None:  # one converter per process: building one loads every extension
         _MARKDOWN = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS))
@@ -38,7 +38,7 @@ def body_violations(body: str) -> Iterator[tuple[int, Violation]]:
     """(line offset in ``body``, violation) for everything the sanitiser would drop or refuse."""
     lines = body.splitlines()
     if _NEEDS_RENDER.search(body):
-        for found in violations(_render(body)):
+        for found in violations(render_body(body)):
             yield _locate(lines, found.needle), found
         return
     for offset, line in enumerate(lines):

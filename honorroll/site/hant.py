@@ -29,6 +29,9 @@ from honorroll.parallel import process_pool
 VARIANTS = {"s2t": "zh-Hant", "s2twp": "zh-TW", "s2hk": "zh-HK"}
 """OpenCC configurations offered, and the ``lang`` each edition declares."""
 SWITCH = "data-hr-script"
+_SWITCH_START = rf'a href="[^"<>]*" class="md-header__button hr-script-switch" {SWITCH}="zh-Han[st]"'
+"""The header switch's start tag exactly as ``partials/header.html`` writes it; a link in content can
+never look like it (the sanitiser drops ``data-*`` attributes), even with the words in its title."""
 T2S_MAP = "search/t2s.json"
 NOT_COPIED = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 """The sitemap lists the Simplified addresses; a copy under the prefix would list them twice."""
@@ -44,7 +47,7 @@ _TOKEN = re.compile(
     "<(?:"
     r"!--.*?--(?=>)"
     r"|(script|style|textarea|pre|code)\b[^>]*>.*?</\1\s*(?=>)"  # kept whole, whatever they hold
-    rf"|a\s[^>]*{SWITCH}=[^>]*>.*?</a(?=>)"  # the script switch
+    rf"|{_SWITCH_START}[^>]*>.*?</a(?=>)"  # the script switch
     r"|(?:html|link|meta)\b[^>]*(?=>)"  # lang, canonical address, share metadata
     r"|[a-zA-Z][\x00-\x3d\x3f-\x7f]*[^\x00-\x7f][^>]*(?=>)"  # a start tag with non-ASCII in it
     ")"
@@ -155,7 +158,7 @@ def simplified_switch(html: str, edition: Edition, rel_path: str) -> str:
     return _SWITCH_ANCHOR.sub(fix, html)
 
 
-_SWITCH_ANCHOR = re.compile(r"<a\s[^>]*data-hr-script=[^>]*>.*?</a>", re.S)
+_SWITCH_ANCHOR = re.compile(rf"<{_SWITCH_START}[^>]*>.*?</a>", re.S)
 
 
 BACK = {
@@ -240,7 +243,7 @@ def convert_html(html: str, edition: Edition, rel_path: str, convert: Callable[[
         else:
             name_match = _TAG_NAME.match(token)
             name = name_match.group(1).lower() if name_match else ""
-            if name == "a" and f" {SWITCH}=" in token:
+            if name == "a" and re.match(f"<{_SWITCH_START}", token):
                 parts.append(_back_switch(token, edition, url))
             else:
                 _convert_tag(token, name, edition, texts, parts)
