@@ -230,10 +230,24 @@ def check_links(activity: Activity, site_url: str | None, hosts: list[str]) -> I
     if ":" not in activity.body and "/" not in activity.body and "\\" not in activity.body:
         return
     lines = activity.body.splitlines()
+    reported: set[tuple[int, str]] = set()
+    for offset, line in enumerate(lines):  # addresses written out as text, linked or not
+        for match in _BODY_URL.finditer(line):
+            if not link_allowed(match.group(0), site_url, hosts):
+                reported.add((offset, match.group(0)))
+                yield error(
+                    "link",
+                    activity.file,
+                    activity.body_line + offset,
+                    "正文",
+                    f"正文中的链接“{match.group(0)}”不在允许范围内：只能链接到{allowed}，请删除或改为允许的网址",
+                )
     for href in _rendered_hrefs(activity.body):
         target = _as_browsers_read(href)
         if _leaves_the_page(target) and not link_allowed(target, site_url, hosts):
             offset = next((i for i, line in enumerate(lines) if href in line or target in line), 0)
+            if any(offset == line and (target.startswith(url) or url.startswith(target)) for line, url in reported):
+                continue
             yield error(
                 "link",
                 activity.file,

@@ -21,7 +21,13 @@ from honorroll.rules.context import CheckContext
 
 # Raw HTML, character references, attribute lists, reference-style links and definitions, and
 # links whose target starts on the next line: anything the inline scan below cannot judge.
-_NEEDS_RENDER = re.compile(r"<[A-Za-z!/?]|&#?\w+;|\{[:#.]|\{\s*\w+\s*=|\]\s*\[|^\s{0,3}\[[^\]\n]+\]:|\]\(\s*$", re.M)
+# Admonitions (their kind becomes a class the allow-list may drop) and link targets with a tab or
+# line break inside (browsers drop those characters, so "java<Tab>script:" is javascript:) too.
+_NEEDS_RENDER = re.compile(
+    r"<[A-Za-z!/?]|&#?\w+;|\{[:#.]|\{\s*\w+\s*=|\]\s*\[|^\s{0,3}\[[^\]\n]+\]:|\]\(\s*$"
+    r"|^\s*(?:!!!|\?\?\?\+?)\s|\]\([^)\n]*\t",
+    re.M,
+)
 _INLINE_TARGET = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
 _MARKDOWN: markdown.Markdown | None = None
 
@@ -34,8 +40,30 @@ def render_body(body: str) -> str:
     return str(_MARKDOWN.convert(body))
 
 
+MAX_MARKUP_SIGNS = 2_000
+"""More "[" or "<" than any story needs (a story with 2,000 links is a paste gone wrong): Markdown's
+time grows with the square of their number, so such a body is refused before anything renders it."""
+
+
+def _flood(body: str) -> tuple[int, Violation] | None:
+    for sign in ("[", "<"):
+        count = body.count(sign)
+        if count > MAX_MARKUP_SIGNS:
+            first = body.index(sign)
+            message = (
+                f"正文中有 {count:,} 个“{sign}”，超过 {MAX_MARKUP_SIGNS:,} 个：这通常是误粘贴了网页源代码或大量符号，"
+                "请删除它们（故事正文用不到这么多链接或标签）"
+            )
+            return body.count("\n", 0, first), Violation(message, sign)
+    return None
+
+
 def body_violations(body: str) -> Iterator[tuple[int, Violation]]:
     """(line offset in ``body``, violation) for everything the sanitiser would drop or refuse."""
+    flood = _flood(body)
+    if flood is not None:
+        yield flood
+        return
     lines = body.splitlines()
     if _NEEDS_RENDER.search(body):
         for found in violations(render_body(body)):

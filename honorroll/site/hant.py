@@ -158,7 +158,7 @@ def simplified_switch(html: str, edition: Edition, rel_path: str) -> str:
     return _SWITCH_ANCHOR.sub(fix, html)
 
 
-_SWITCH_ANCHOR = re.compile(rf"<{_SWITCH_START}[^>]*>.*?</a>", re.S)
+_SWITCH_ANCHOR = re.compile("<" + _SWITCH_START + r"[^>]*>.*?</a>", re.S)
 
 
 BACK = {

@@ -259,7 +259,9 @@ def story_image(story: Story, here: str, site: SiteData, *, card: bool = False) 
 
 
 _IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')  # nh3 quotes every attribute with " and escapes " inside
-_SRC = re.compile(r'\ssrc="([^"]*)"')
+_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
+"""One attribute of the sanitiser's output, where every value is double-quoted and holds no ``"``:
+matched pair by pair from the tag's start, so a ``src=`` inside another value is never taken for it."""
 
 
 def body_with_photos(body: Markup, story: Story, here: str, site: SiteData) -> Markup:
@@ -271,8 +273,8 @@ def body_with_photos(body: Markup, story: Story, here: str, site: SiteData) -> M
 
     def replace_img(match: re.Match[str]) -> str:
         tag = match.group(0)
-        src = _SRC.search(tag)
-        photo = story_photo(story, site, html.unescape(src.group(1))) if src else None
+        src = next((m for m in _ATTRIBUTE.finditer(tag) if m.group(1) == "src"), None)
+        photo = story_photo(story, site, html.unescape(src.group(2))) if src else None
         if photo is None:
             return ""
         image = photo_image(photo, here, "")

@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 import pytest
 
 from honorroll import html_policy
-from honorroll.rules.safety import _render, body_violations
+from honorroll.rules.safety import body_violations
+from honorroll.rules.safety import render_body as _render
 from tests.conftest import ContentRepo, errors
 
 PAYLOADS = {

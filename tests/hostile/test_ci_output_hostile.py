@@ -136,7 +136,7 @@ def test_job_summary_shows_a_markdown_title_as_text(repo: ContentRepo) -> None:
     assert "](https://evil" not in summary.replace("\\]", "")
     assert "<script>" not in summary and "<img" not in summary
     assert "&lt;" not in summary.replace("\\<", "")  # escaped with backslashes, readable as text
-    assert "\\<script\\>\\|\\!\\[a\\](//x)" in summary
+    assert "\\<script\\>\\|\\!\\[a\\]\\(//x\\)" in summary
 
 
 @pytest.mark.parametrize(

@@ -466,11 +466,20 @@ def test_a_merge_key_cannot_hide_a_second_value(repo: ContentRepo) -> None:
     [
         "!!! mermaid\n    graph TD",
         "[点我](java\tscript:alert(1))",
-        '<img alt="照片" title="说明 src=" src="cover.jpg">',
     ],
 )
 def test_what_the_site_drops_the_check_reports(repo: ContentRepo, body: str) -> None:
-    """The mermaid class and the tab-split href are removed by the sanitiser, the image by body_with_photos."""
+    """The mermaid class and the tab-split href are removed by the sanitiser: the check must say so."""
     path = repo.write_story(body=f"第一段。\n\n{body}\n", bundle=True)
     (path.parent / "cover.jpg").write_bytes(JPEG)
     assert errors(repo.check(), "safety"), body
+
+
+def test_a_src_inside_another_attribute_does_not_hide_the_photo(repo: ContentRepo) -> None:
+    """``title="… src="`` once made the site take the title for the image's address and drop the photo."""
+    path = repo.write_story(body='第一段。\n\n<img alt="照片" title="说明 src=" src="cover.jpg">\n', bundle=True)
+    (path.parent / "cover.jpg").write_bytes(JPEG)
+    assert build(repo).returncode == 0
+    story = next((repo.root / "build" / "stories").glob("*/*/index.html")).read_text(encoding="utf-8")
+    body = story.split('class="hr-body"', 1)[1]
+    assert re.search(r'<img alt="照片" title="说明 src=" src="[^"]+\.jpg" srcset=', body), body[:2000]
