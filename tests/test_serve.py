@@ -101,6 +101,8 @@ def test_serve_builds_rebuilds_on_its_own_port_and_keeps_quiet_about_the_sample_
     output = "".join(serve.seen)
     assert "ERROR" not in output and "已被占用" not in output
     assert SAMPLE_ADDRESS_WARNING not in output
+    # Each save rebuilds at once: the Traditional copy of every page is left to the real build.
+    assert output.count("预览（mkdocs serve）不生成繁体版 /zh-hant/") == 2 and "繁体版：" not in output
 
 
 def test_a_build_warns_when_site_url_is_still_the_samples(tmp_path: Path) -> None:

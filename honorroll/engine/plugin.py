@@ -325,7 +325,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "", images)
             self.progress.end("开放数据")
         hant.write_t2s_map(Path(config.site_dir))
-        if self.config.traditional_prefix:
+        if self.config.traditional_prefix and self.command == "serve":
+            # Converting every page again on each save would make the preview wait seconds (minutes at
+            # 20,000 stories) for a copy editors rarely look at: the real build makes it.
+            log.info("预览（mkdocs serve）不生成繁体版 /%s/：mkdocs build 时生成", self.config.traditional_prefix)
+        elif self.config.traditional_prefix:
             edition = hant.Edition(
                 self.config.traditional_prefix, self.config.traditional_variant, config.site_url or ""
             )

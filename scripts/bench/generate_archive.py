@@ -556,7 +556,7 @@ def generate(n_stories: int, out: Path, seed: int = 1, force: bool = False) -> d
     photo = cover_jpeg()
     for story in stories:
         write_story(out / "stories", story, photo)
-    write_text(out / "pages" / "index.md", corpus.INDEX_PAGE)
+    # No pages/index.md: the home page is the generated honor roll (a page there is refused, see rules/pages.py).
     write_text(out / "pages" / "about.md", corpus.ABOUT_PAGE)
     write_text(out / "mkdocs.yml", MKDOCS_YML)
     return {

@@ -119,7 +119,7 @@ def serve_latency(archive: Path, env: dict[str, str], port: int = 8765, limit: f
     rel = story.relative_to(archive / "stories")
     year, story_id = rel.parts[0], (rel.parts[1] if rel.name == "index.md" else rel.stem)
     path = f"/stories/{year}/{story_id}/"
-    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"]
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]  # --no-livereload stops watching
     server = subprocess.Popen(command, cwd=archive, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + limit
