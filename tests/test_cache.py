@@ -99,7 +99,8 @@ def test_a_fresh_clone_with_the_restored_cache_checks_nothing_again(
     )
     again = _check(repo)
     assert checked == [0] and again.diagnostics == first.diagnostics
-    (repo.root / "stories" / "2024" / "story-b" / "cover.jpg").write_bytes(JPEG + b"\0")  # same time, new content
+    changed = JPEG[:-3] + bytes([JPEG[-3] ^ 1]) + JPEG[-2:]  # same size, same time, one byte different
+    (repo.root / "stories" / "2024" / "story-b" / "cover.jpg").write_bytes(changed)
     os.utime(repo.root / "stories" / "2024" / "story-b" / "cover.jpg", ns=(10**18, 10**18))
     _check(repo)
     assert checked == [0, 1]

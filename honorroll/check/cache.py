@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,9 @@ def dumps(value: Any) -> str:
 # ---------------------------------------------------------------- the per-story check cache
 
 
+RACY_NS = 2_000_000_000
+
+
 class ContentDigests:
     """Digests of content files, remembered by their stat so that an unchanged file is not read again.
 
@@ -177,7 +181,7 @@ class ContentDigests:
     """
 
     def __init__(self) -> None:
-        self.memo: dict[str, tuple[int, int, int, str]] = {}
+        self.memo: dict[str, tuple[int, int, int, int, str]] = {}
         self.seen: set[str] = set()
         self.dirty = False
 
@@ -186,29 +190,33 @@ class ContentDigests:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == FORMAT_VERSION:
-                for name, (mtime, size, ino, digest) in data["files"].items():
-                    self.memo.setdefault(str(name), (int(mtime), int(size), int(ino), str(digest)))
+                for name, (mtime, ctime, size, ino, digest) in data["files"].items():
+                    self.memo.setdefault(str(name), (int(mtime), int(ctime), int(size), int(ino), str(digest)))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return
 
     def save(self, path: Path) -> None:
         """Writes the digests of the files looked at since the last save (deleted files drop out)."""
         if self.dirty or self.seen != self.memo.keys():
-            files = {name: self.memo[name] for name in self.seen}
+            files = {name: self.memo[name] for name in self.seen if name in self.memo}
             _atomic_write(path, json.dumps({"version": FORMAT_VERSION, "files": files}, separators=(",", ":")))
             self.dirty = False
         self.seen = set()
 
     def digest(self, path: str, stat: os.stat_result) -> str:
-        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        # The change time moves on every write (no tool can set it back), so a same-size edit is seen.
+        signature = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
         self.seen.add(path)
         known = self.memo.get(path)
-        if known is not None and known[:3] == signature:
-            return known[3]
+        if known is not None and known[:4] == signature:
+            return known[4]
         with open(path, "rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
-        self.memo[path] = (*signature, digest)
-        self.dirty = True
+        # A file written in the last seconds may be written again within the clock's resolution: as git
+        # does with its index, such a digest is not remembered, so the next run reads the file again.
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > RACY_NS:
+            self.memo[path] = (*signature, digest)
+            self.dirty = True
         return digest
 
 

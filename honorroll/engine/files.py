@@ -143,6 +143,11 @@ def add_site_files(
     ctx = make_context(config, settings, result)
     for spec in pages.list_specs(ctx, with_home=files.get_file_from_path("index.md") is None):
         ctx.specs[spec.uri] = spec
+        taken = files.get_file_from_path(spec.uri)
+        if taken is not None and taken.generated_by is None:  # the check refuses these first (rules/pages.py)
+            raise PluginError(
+                f"{Path(config.docs_dir).name}/{spec.uri}：占用了站点自动生成的页面的地址，请换一个文件名"
+            )
         files.append(File.generated(config, spec.uri, content=spec.source()))
     if not settings.stamp_story_pages:
         for story in ctx.published:
@@ -164,27 +169,32 @@ def add_site_files(
 
 def guard_docs_files(files: Files, config: MkDocsConfig, cache: Path) -> None:
     """Second wall behind the check (``honorroll.rules.pages``): of ``docs_dir`` only Markdown pages and
-    images are published, the images as copies re-encoded without metadata (EXIF with GPS, owners)."""
-    docs = Path(config.docs_dir).resolve()
+    images are published, never through a link (MkDocs itself follows linked folders), the images as
+    copies re-encoded without metadata (EXIF with GPS, owners)."""
+    docs = Path(config.docs_dir).absolute()
     for file in list(files):
         if file.generated_by is not None or not file.abs_src_path:
             continue
-        source = Path(file.abs_src_path)
-        if not source.resolve().is_relative_to(docs) or file.is_documentation_page():
+        source = Path(file.abs_src_path).absolute()
+        if not source.is_relative_to(docs):  # the theme's own files
             continue
         label = f"{docs.name}/{file.src_uri}"
-        if source.suffix.lower() not in IMAGE_SUFFIXES or source.is_symlink():
+        below = source.relative_to(docs).parts
+        if docs.is_symlink() or any((docs / Path(*below[: i + 1])).is_symlink() for i in range(len(below))):
+            raise PluginError(f"{label}：经过链接（快捷方式）才能找到这个文件，不会发布：请换成普通文件或文件夹")
+        if file.is_documentation_page():
+            continue
+        if source.suffix.lower() not in IMAGE_SUFFIXES:
             raise PluginError(
                 f"{label}：{docs.name}/ 中只能放 Markdown 页面和图片，这个文件不会发布（请运行 honorroll check 查看原因）"
             )
         try:
             data = media.read_untrusted(source.parent, source.name, PAGE_IMAGE_LIMITS.max_bytes, label, "页面文件夹")
-            clean = media.without_metadata(data, PAGE_IMAGE_LIMITS, label)
+            copy = cache / "pages" / media.digest_of(data, str(media.PIPELINE_VERSION))[:32] / source.name
+            if not copy.is_file():
+                media.write_atomic(copy, media.without_metadata(data, PAGE_IMAGE_LIMITS, label))
         except media.PhotoError as exc:
             raise PluginError(f"{label}：{exc}") from None
-        copy = cache / "pages" / media.digest_of(clean)[:32] / source.name
-        if not copy.is_file():
-            media.write_atomic(copy, clean)
         file.abs_src_path = str(copy)
 
 

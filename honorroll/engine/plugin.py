@@ -38,6 +38,7 @@ from honorroll.engine.chrome import Chrome, ShellProblem, own_page_body, page_ev
 from honorroll.engine.files import add_site_files, default_nav, finish_story_files, guard_docs_files, start_story_files
 from honorroll.engine.project import load_project, site_settings
 from honorroll.progress import Progress
+from honorroll.rules.pages import PAGE_KEYS
 from honorroll.rules.published_ids import detect_base_ref
 from honorroll.site import hant, open_data, search, stamp, urls, views
 from honorroll.site.activities import activity_years
@@ -109,6 +110,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.progress = Progress(log)
         self.pages_total = 0
         self.pages_done = 0
+
+    @property
+    def edition_prefix(self) -> str:
+        """The Traditional edition's folder, for the header's switch; none in a preview (it is not built there)."""
+        return "" if self.command == "serve" else str(self.config.traditional_prefix or "")
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -249,6 +255,8 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             return str(views.publishable_body(html))
         self.chrome.titles[page.file.src_uri] = title
         ours = page.file.src_uri in self.chrome.ctx.specs or self.chrome.is_story(page)
+        if not ours and page.file.generated_by is None:  # a page of docs_dir: only the allowed settings
+            page.meta = {key: value for key, value in page.meta.items() if key in PAGE_KEYS}
         return str(views.publishable_body(html)) if ours else own_page_body(html)
 
     @event_priority(-100)  # other plugins' changes to the environment are in place

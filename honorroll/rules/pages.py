@@ -29,7 +29,9 @@ HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
 RESERVED = frozenset(
     {
         "index.md",
+        "README.md",  # MkDocs makes a README.md the home page when there is no index.md
         "404.md",
+        "404.html",
         "feed.xml",
         "sitemap.xml",
         "sitemap.xml.gz",
@@ -37,7 +39,7 @@ RESERVED = frozenset(
             f"{name}/"
             for name in (
                 "assets", "stories", "s", "poster", "qr", "media", "share", "data", "search",
-                "years", "units", "categories", "honors", "notice", "activities", "search",
+                "years", "units", "categories", "honors", "notice", "activities",
             )
         ),
     }
@@ -54,6 +56,7 @@ def reserved(rel: str, prefixes: tuple[str, ...] = ()) -> bool:
     return (
         rel in RESERVED
         or top in RESERVED
+        or stem in RESERVED  # feed.xml.md would be feed.xml/index.html, beside the feed itself
         or f"{stem}/" in RESERVED
         or any(rel.startswith(p) or f"{stem}/" == p for p in prefixes)
     )
@@ -68,7 +71,8 @@ def check_pages(root: Path, docs_dir: str, prefixes: tuple[str, ...] = ()) -> It
         return
     for dirpath, dirs, files in os.walk(base):
         dirs.sort()
-        for name in [*sorted(dirs), *sorted(files)]:
+        dirs[:] = [name for name in dirs if not name.startswith(".")]  # MkDocs leaves out .* (exclude_docs)
+        for name in [*sorted(dirs), *sorted(name for name in files if not name.startswith("."))]:
             path = Path(dirpath) / name
             file = path.relative_to(root).as_posix()
             rel = path.relative_to(base).as_posix()
@@ -88,7 +92,7 @@ def check_pages(root: Path, docs_dir: str, prefixes: tuple[str, ...] = ()) -> It
                     "",
                     f"“{rel}”占用了站点自动生成的页面或主题文件的地址，会悄悄替换它们：请换一个文件名",
                 )
-            elif path.suffix.lower() in PAGE_SUFFIXES:
+            elif path.suffix in PAGE_SUFFIXES:  # MkDocs renders only a lower-case .md: .MD would be a file
                 yield from check_page(root, file)
             elif path.suffix.lower() in IMAGE_SUFFIXES:
                 yield from _check_image(path, file)
@@ -144,8 +148,33 @@ def check_page(root: Path, file: str) -> Iterator[Diagnostic]:
     front, body, body_line = yamlio.split_front_matter(text)
     if front is not None:
         yield from _check_front_matter(file, front)
+    else:
+        yield from _check_meta_lines(file, text)
     yield from body_diagnostics(file, body_line, body, "正文")
     yield from text_privacy(file, text, 1, "正文", "页面中")
+
+
+_META_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):(.*)$")
+
+
+def _check_meta_lines(file: str, text: str) -> Iterator[Diagnostic]:
+    """Without ``---``, MkDocs still reads leading ``key: value`` lines as the page's settings (MultiMarkdown)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _META_LINE.match(line)
+        if match is None:
+            if line.strip() and not line.startswith("    "):
+                return
+            continue
+        key = match.group(1).lower()
+        if key not in PAGE_KEYS:
+            yield error(
+                "safety",
+                file,
+                number,
+                key,
+                f"页面开头的“{key}: …”会被当作页面设置，可能改变页面用的模板：请让页面以标题（# 标题）开头，"
+                "设置只能写在 --- 之间，且只能是 title、description、hide",
+            )
 
 
 def _check_front_matter(file: str, front: str) -> Iterator[Diagnostic]:

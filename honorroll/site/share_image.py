@@ -29,10 +29,9 @@ QUALITY = 85
 MARGIN = 80
 FONT_PATTERNS = ("Noto Sans CJK SC:bold", ":lang=zh-cn:bold", ":lang=zh-cn")
 # Where fontconfig is missing (Windows, most macOS machines), the CJK fonts those systems ship.
+WINDOWS_FONTS = ("msyhbd.ttc", "msyh.ttc", "simhei.ttf")
+"""Microsoft YaHei (bold, regular) and SimHei, under %WINDIR%\\Fonts."""
 SYSTEM_FONTS = (
-    "C:/Windows/Fonts/msyhbd.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
     "/System/Library/Fonts/PingFang.ttc",
     "/System/Library/Fonts/STHeiti Medium.ttc",
     "/Library/Fonts/Arial Unicode.ttf",
@@ -87,7 +86,7 @@ def find_font(option: str | None, root: Path) -> FontFile:
             except ShareImageError:
                 continue
     windows_fonts = Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"
-    for candidate in (str(windows_fonts / "msyhbd.ttc"), *SYSTEM_FONTS):
+    for candidate in (*(str(windows_fonts / name) for name in WINDOWS_FONTS), *SYSTEM_FONTS):
         if os.path.isfile(candidate):
             try:
                 return _checked_font(candidate, _face_index(candidate), candidate)

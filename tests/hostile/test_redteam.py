@@ -483,3 +483,85 @@ def test_a_src_inside_another_attribute_does_not_hide_the_photo(repo: ContentRep
     story = next((repo.root / "build" / "stories").glob("*/*/index.html")).read_text(encoding="utf-8")
     body = story.split('class="hr-body"', 1)[1]
     assert re.search(r'<img alt="照片" title="说明 src=" src="[^"]+\.jpg" srcset=', body), body[:2000]
+
+
+# ---------------------------------------------------------------- review round: the same classes, other doors
+
+
+def test_page_settings_without_dashes_are_refused_too(repo: ContentRepo) -> None:
+    """MkDocs reads leading ``key: value`` lines as settings even without ``---`` (MultiMarkdown style)."""
+    repo.write_story()
+    path = page(repo, "about.md", "template: redirect.html\nlocation: https://evil.example/\n\n# 关于\n\n正文。\n")
+    code, out = run_cli(repo, "check")
+    assert code == 1 and f"pages/about.md:{line_with(path, 'template:')}:" in out, out
+    assert "Traceback" not in out
+
+
+def test_page_settings_the_check_never_saw_do_not_reach_the_theme(repo: ContentRepo) -> None:
+    """The second wall: whatever a docs page's meta holds, only title, description and hide reach Material."""
+    from honorroll.engine.plugin import HonorRollPlugin
+
+    class FakePage:
+        def __init__(self) -> None:
+            self.meta = {"title": "关于", "template": "redirect.html", "location": "https://evil.example/"}
+            self.title = "关于"
+            self.file = type("F", (), {"src_uri": "about.md", "generated_by": None})()
+
+    plugin = HonorRollPlugin()
+    plugin.chrome = type(
+        "C", (), {"titles": {}, "ctx": type("X", (), {"specs": {}})(), "is_story": lambda self, p: False}
+    )()
+    fake = FakePage()
+    plugin.on_page_content("<p>正文</p>", page=fake, config=None, files=None)  # type: ignore[arg-type]
+    assert fake.meta == {"title": "关于"}
+
+
+def test_a_linked_folder_in_pages_never_reaches_the_site(repo: ContentRepo, secret: Path) -> None:
+    """MkDocs walks docs_dir following links; the build's own wall refuses what it found through one."""
+    import pytest as _pytest
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import get_files
+
+    from honorroll.engine.files import guard_docs_files
+
+    repo.write_story()
+    (repo.root / "pages" / "g").symlink_to(secret.parent, target_is_directory=True)
+    config = load_config(config_file=str(repo.write_config()))
+    files = get_files(config)
+    assert any("g/" in f.src_uri for f in files), "MkDocs itself follows the link"
+    with _pytest.raises(PluginError, match="链接"):
+        guard_docs_files(files, config, repo.root / ".cache-test")
+
+
+@pytest.mark.parametrize("name", ["README.md", "feed.xml.md", "404.html.md", "about.MD"])
+def test_pages_that_would_collide_or_be_misread_are_refused(repo: ContentRepo, name: str) -> None:
+    repo.write_story()
+    page(repo, name, "# 标题\n\n正文。\n")
+    code, out = run_cli(repo, "check")
+    assert code == 1 and f"pages/{name}" in out and "Traceback" not in out, out
+
+
+def test_dot_files_that_mkdocs_leaves_out_are_not_errors(repo: ContentRepo) -> None:
+    repo.write_story()
+    page(repo, ".DS_Store", "x")
+    page(repo, ".gitkeep", "")
+    code, out = run_cli(repo, "check")
+    assert code == 0 and "pages/.DS_Store" not in out and "pages/.gitkeep" not in out, out
+
+
+def test_page_images_are_published_without_their_metadata(repo: ContentRepo) -> None:
+    from PIL import Image
+
+    repo.write_story()
+    (repo.root / "pages" / "img").mkdir(parents=True)
+    exif = Image.Exif()
+    exif[0x013B] = "拍摄者 13812345678"  # Artist
+    Image.new("RGB", (40, 30), "red").save(repo.root / "pages" / "img" / "logo.jpg", "JPEG", exif=exif, comment=b"GPS")
+    page(repo, "about.md", "# 关于\n\n![标志](img/logo.jpg)\n")
+    result = build(repo)
+    assert result.returncode == 0, result.stderr[-2000:]
+    published = (repo.root / "build" / "img" / "logo.jpg").read_bytes()
+    assert b"13812345678" not in published and b"GPS" not in published
+    with Image.open(repo.root / "build" / "img" / "logo.jpg") as image:
+        assert image.size == (40, 30) and not image.getexif()
