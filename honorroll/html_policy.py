@@ -118,14 +118,22 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def clean(fragment: str) -> str:
-    """The rendered body as it may be published: allowed tags and attributes only, comments dropped."""
+def _without_ids(tag: str, attribute: str, value: str) -> str | None:
+    return None if attribute == "id" else _attribute_filter(tag, attribute, value)
+
+
+def clean(fragment: str, *, ids: bool = True) -> str:
+    """The rendered body as it may be published: allowed tags and attributes only, comments dropped.
+
+    ``ids=False`` for bodies that share a page with others (the activities of a year): their
+    headings' ids would collide with each other and with the page's own anchors.
+    """
     return nh3.clean(
         fragment,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(REMOVED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_attribute_filter,
+        attribute_filter=_attribute_filter if ids else _without_ids,
         strip_comments=True,
         link_rel="noopener noreferrer",
         url_schemes=set(LINK_SCHEMES),

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import jinja2
+import markdown
 import pytest
 
 from honorroll.check.run import CheckResult
@@ -19,8 +20,8 @@ from honorroll.site.activities import (
     featured_in,
     featured_index,
     publish_activity_photos,
-    year_page_markdown,
 )
+from honorroll.site.views import publishable_body
 from tests.conftest import JPEG, ROOT, ContentRepo, errors
 from tests.test_activities import VIDEO, write_activity
 
@@ -70,14 +71,14 @@ def test_activity_card_links_are_relative_and_resolve(checked: CheckResult) -> N
     assert talk.date_label == "2024 年 6 月 3 日"
 
 
-def test_body_photos_are_addressed_from_the_year_page(checked: CheckResult) -> None:
+def test_body_photos_without_published_copies_are_dropped_not_linked(checked: CheckResult) -> None:
+    """Only re-encoded copies are ever shown: an image with none is dropped (the check decoded every photo)."""
     talk = next(a for a in checked.activities if a.id == "2024-postal-talk")
-    body = year_page_markdown(talk)
-    assert "![听众](2024-postal-talk/hall.jpg)" in body and 'src="2024-postal-talk/stage.jpg"' in body
-    page = activities_year_page(
-        2024, checked.activities, checked.archive.by_id(), checked.archive.units, lambda text: f"<p>{text}</p>"
-    )
-    assert page.activities[1].body_html == f"<p>{body.strip()}</p>" and page.activities[0].body_html is None
+    assert "![听众](hall.jpg)" in talk.body and 'src="stage.jpg"' in talk.body
+    render = lambda text: str(publishable_body(markdown.markdown(text)))  # noqa: E731
+    page = activities_year_page(2024, checked.activities, checked.archive.by_id(), checked.archive.units, render)
+    assert page.activities[1].body_html is not None and "<img" not in page.activities[1].body_html
+    assert page.activities[0].body_html is None
 
 
 def test_activity_photos_are_published_as_re_encoded_copies(checked: CheckResult, tmp_path: Path) -> None:
@@ -92,13 +93,16 @@ def test_activity_photos_are_published_as_re_encoded_copies(checked: CheckResult
         "stage.jpg",
     }
     assert files and all(path.startswith("media/") for path, _file in files)  # never the original files
-    talk = next(a for a in checked.activities if a.id == "2024-postal-talk")
-    body = year_page_markdown(talk, photos["2024-postal-talk"])
-    hall = photos["2024-postal-talk"]["hall.jpg"].largest.path_in_site
-    assert f"![听众](../../{hall})" in body and "hall.jpg" not in body
-    page = activities_year_page(2024, checked.activities, checked.archive.by_id(), checked.archive.units, None, photos)
+    render = lambda text: str(publishable_body(markdown.markdown(text)))  # noqa: E731
+    page = activities_year_page(
+        2024, checked.activities, checked.archive.by_id(), checked.archive.units, render, photos
+    )
     cover = photos["2024-postal-talk"]["cover.jpg"].largest.path_in_site
     assert page.activities[1].cover_src == f"../../{cover}"
+    body = page.activities[1].body_html or ""
+    for name in ("hall.jpg", "stage.jpg"):  # as written in the body, now their copies: the sanitiser kept them
+        copy = photos["2024-postal-talk"][name].largest.path_in_site
+        assert f'src="../../{copy}"' in body and f'src="{name}"' not in body
 
 
 def test_featured_in_lists_the_activities_of_a_published_story(checked: CheckResult) -> None:

@@ -105,7 +105,7 @@ def make_context(config: MkDocsConfig, settings: HonorRollConfig, result: CheckR
 
     def render_markdown(text: str) -> str:
         converter.reset()
-        return str(views.publishable_body(converter.convert(text)))
+        return str(views.publishable_body(converter.convert(text), ids=False))  # many bodies, one page
 
     ctx.render_markdown = render_markdown
     return ctx

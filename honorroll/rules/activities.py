@@ -13,11 +13,11 @@ from honorroll.content.activities import Activity
 from honorroll.content.loader import images_in  # the one image syntax reader, shared with stories
 from honorroll.content.model import Archive, Story
 from honorroll.content.schema import ACTIVITY_MODE_LABELS
-from honorroll.diagnostics import Diagnostic, Severity, error
+from honorroll.diagnostics import Diagnostic, Severity, error, warning
 from honorroll.html_policy import url_scheme
 from honorroll.rules.archive import _suggest  # the same “是否想写” hint as for stories
 from honorroll.rules.context import CheckContext
-from honorroll.rules.privacy import kinds_in, privacy_message, text_privacy
+from honorroll.rules.privacy import _file_name_message, kinds_in, privacy_message, text_privacy
 from honorroll.rules.safety import body_diagnostics, render_body
 from honorroll.rules.story import photo_diagnostics, photo_file_problems
 
@@ -328,6 +328,10 @@ def check_activity_privacy(activity: Activity, ctx: CheckContext) -> Iterator[Di
             severity = W if kind == "id-typo" else E
             yield at_field(severity, "privacy", activity, path, privacy_message(kind, "活动的公开内容中"))
     yield from text_privacy(activity.file, activity.body, activity.body_line, "正文", "活动的公开内容中")
+    # The ID is the file's name and an anchor on the year page and in every featured story's link.
+    for kind in kinds_in(activity.id):
+        make = warning if kind == "id-typo" else error
+        yield make("privacy", activity.file, 1, "文件名", _file_name_message(kind))
 
 
 def check_activity_safety(activity: Activity, ctx: CheckContext) -> Iterator[Diagnostic]:

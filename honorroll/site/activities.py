@@ -10,15 +10,15 @@ their re-encoded copies (:func:`publish_activity_photos`), never the original fi
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from honorroll.config import HonorRollConfig
 from honorroll.content.activities import Activity
-from honorroll.content.loader import _HTML_IMAGE, _MD_IMAGE  # the same image syntax the rules check
 from honorroll.content.media import DerivedPhoto
 from honorroll.content.model import Story, Unit
 from honorroll.rules.activities import activity_images
@@ -189,7 +189,7 @@ def _card(
     unit = units.get(activity.unit or "")
     featured = [stories[s] for s in activity.stories if s in stories and stories[s].is_published]
     cover = activity.cover
-    body = year_page_markdown(activity, photos).strip()
+    body = activity.body.strip()
     derived_cover = photos.get(cover.src) if photos is not None and cover is not None else None
     if derived_cover is not None:
         cover_src: str | None = urls.href(here, derived_cover.largest.path_in_site)
@@ -216,31 +216,14 @@ def _card(
             StoryLink(s.id, s.title or s.id, s.subject.name if s.subject else "", urls.href(here, urls.story_path(s)))
             for s in featured
         ),
-        body_html=render(body) if render is not None and body else None,
+        body_html=_body_html(body, render, here, photos) if render is not None and body else None,
     )
 
 
-def year_page_markdown(activity: Activity, photos: Mapping[str, DerivedPhoto] | None = None) -> str:
-    """The body with its photos addressed from the year page: their re-encoded copies when ``photos``
-    has them (``../../media/…``), else the content path (``<id>/photo.jpg`` instead of ``photo.jpg``)."""
-    if not activity.is_bundle:
-        return activity.body
-    here = activities_path(activity.year)
-    prefix = f"{activity.id}/"
-
-    def insert(match: re.Match[str], group: int) -> str:
-        start, end = match.start(group) - match.start(0), match.end(group) - match.start(0)
-        src = match.group(group)
-        derived = photos.get(src) if photos is not None else None
-        if derived is not None:
-            return match.group(0)[:start] + urls.href(here, derived.largest.path_in_site) + match.group(0)[end:]
-        return match.group(0)[:start] + prefix + match.group(0)[start:]
-
-    out = []
-    for line in activity.body.splitlines(keepends=True):
-        line = _MD_IMAGE.sub(lambda m: insert(m, 2), line)
-        out.append(_HTML_IMAGE.sub(lambda m: insert(m, 1), line))
-    return "".join(out)
+def _body_html(body: str, render: MarkdownRenderer, here: str, photos: Mapping[str, DerivedPhoto] | None) -> str:
+    """Rendered and sanitised with the photos' names as written (the allow-list keeps only those),
+    then each ``<img>`` pointed at its re-encoded copy, as on story pages."""
+    return str(views.with_derived_photos(Markup(render(body)), (photos or {}).get, here))
 
 
 def publish_activity_photos(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
@@ -41,13 +41,13 @@ PAGER_WINDOW = 2
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def publishable_body(rendered: str) -> Markup:
-    """The one gate every rendered body passes (stories and the site's own pages, in every mode).
+def publishable_body(rendered: str, *, ids: bool = True) -> Markup:
+    """The one gate every rendered body passes (stories, activities and the site's own pages, in every mode).
 
     ``html_policy.clean`` keeps the allow-listed tags and attributes only, so raw HTML, event
     handlers and Markdown attribute lists (``{: onclick=… }``) never reach a page.
     """
-    return Markup(clean(rendered))
+    return Markup(clean(rendered, ids=ids))
 
 
 def plain(text: str | None) -> str:
@@ -265,16 +265,21 @@ matched pair by pair from the tag's start, so a ``src=`` inside another value is
 
 
 def body_with_photos(body: Markup, story: Story, here: str, site: SiteData) -> Markup:
+    """A story body's ``<img>`` pointed at the story's re-encoded photos (:func:`with_derived_photos`)."""
+    return with_derived_photos(body, lambda src: story_photo(story, site, src), here)
+
+
+def with_derived_photos(body: Markup, derived: Callable[[str], DerivedPhoto | None], here: str) -> Markup:
     """Points each ``<img>`` of a sanitised body at its re-encoded sizes; an underived one is dropped.
 
     ``body`` has passed :func:`publishable_body`, so every ``<img>`` has one quoted ``src`` naming a
-    file of the story's own folder (the check decoded each one).
+    file of the story's (or activity's) own folder, which the check decoded.
     """
 
     def replace_img(match: re.Match[str]) -> str:
         tag = match.group(0)
         src = next((m for m in _ATTRIBUTE.finditer(tag) if m.group(1) == "src"), None)
-        photo = story_photo(story, site, html.unescape(src.group(2))) if src else None
+        photo = derived(html.unescape(src.group(2))) if src else None
         if photo is None:
             return ""
         image = photo_image(photo, here, "")
