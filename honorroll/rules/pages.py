@@ -40,6 +40,7 @@ RESERVED = frozenset(
             for name in (
                 "assets", "stories", "s", "poster", "qr", "media", "share", "data", "search",
                 "years", "units", "categories", "honors", "notice", "activities",
+                "book", "honorroll",  # the theme's own folders, copied into the site
             )
         ),
     }

@@ -534,7 +534,9 @@ def test_a_linked_folder_in_pages_never_reaches_the_site(repo: ContentRepo, secr
         guard_docs_files(files, config, repo.root / ".cache-test")
 
 
-@pytest.mark.parametrize("name", ["README.md", "feed.xml.md", "404.html.md", "about.MD"])
+@pytest.mark.parametrize(
+    "name", ["README.md", "feed.xml.md", "404.html.md", "about.MD", "book.md", "honorroll/feed.xml.md"]
+)
 def test_pages_that_would_collide_or_be_misread_are_refused(repo: ContentRepo, name: str) -> None:
     repo.write_story()
     page(repo, name, "# 标题\n\n正文。\n")
