@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from honorroll.site import hant
-from tests.sitebuild import build_sample
+from tests.sitebuild import SAMPLE_SITE_URL, build_sample
 
 EDITION = hant.Edition("zh-hant", "s2t", "https://example.org/gr/")
 CONVERT = hant.converter("s2t").convert
@@ -138,6 +137,17 @@ def test_switch_links_lead_both_ways(site: Path) -> None:
         assert ((site / "zh-hant" / rel).parent / back_href / "index.html").resolve() == (site / rel).resolve()
 
 
+def test_stamped_copies_equal_the_finished_pages_converted(site: Path) -> None:
+    """The workers convert a story's regions and chrome apart: the result is the whole page converted."""
+    edition = hant.Edition("zh-hant", "s2t", SAMPLE_SITE_URL)
+    stamped = [*site.glob("stories/*/*/index.html"), *site.glob("poster/*/index.html"), *site.glob("s/*/index.html")]
+    assert len(stamped) > 20
+    for page in stamped:
+        rel = page.relative_to(site).as_posix()
+        expected = hant.convert_html(page.read_text(encoding="utf-8"), edition, rel, CONVERT)
+        assert (site / "zh-hant" / rel).read_text(encoding="utf-8") == expected, rel
+
+
 def test_traditional_search_results_are_converted(site: Path) -> None:
     version = json.loads((site / "search/manifest.json").read_text(encoding="utf-8"))["version"]
     simplified = json.loads((site / "search" / version / "d0.json").read_text(encoding="utf-8"))
@@ -172,23 +182,53 @@ def test_folding_file_pairs_characters(tmp_path: Path) -> None:
     assert path.stat().st_size < 20_000  # loaded with a reader's first search in Chinese
 
 
-def test_pages_linked_from_the_last_site_keep_their_traditional_copy(tmp_path: Path) -> None:
-    last, site = tmp_path / "last", tmp_path / "site"
-    for root in (last, site):
-        (root / "a").mkdir(parents=True)
-    (last / "a" / "index.html").write_text("<p>发</p>", encoding="utf-8")
-    (last / "index.html").write_text("<p>发</p>", encoding="utf-8")
-    hant.write_edition(last, EDITION, workers=1)
-    (last / "zh-hant" / "a" / "index.html").write_text("<p>kept</p>", encoding="utf-8")  # tells reuse apart
-    os.link(last / "a" / "index.html", site / "a" / "index.html")  # a stamped story page, unchanged
-    (site / "index.html").write_text("<p>发</p>", encoding="utf-8")  # rendered again
-    hant.write_edition(site, EDITION, workers=1, previous=last)
-    assert (site / "zh-hant" / "a" / "index.html").read_text(encoding="utf-8") == "<p>kept</p>"
-    assert (site / "zh-hant" / "index.html").read_text(encoding="utf-8") == "<p>發</p>"
+def test_unchanged_pages_are_read_from_the_cache_and_the_cache_keeps_one_site(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    (site / "index.html").write_text("<p>发</p>", encoding="utf-8")
+    (site / "b.html").write_text("<p>后</p>", encoding="utf-8")
+    hant.write_edition(site, EDITION, workers=1, cache=cache)
+    entries = sorted(cache.iterdir())
+    assert len(entries) == 2 and {e.read_text(encoding="utf-8") for e in entries} == {"<p>發</p>", "<p>後</p>"}
+    for entry in entries:  # tells a copy from the cache apart from a conversion
+        entry.write_text(entry.read_text(encoding="utf-8").replace("</p>", "（缓存）</p>"), encoding="utf-8")
+    (site / "b.html").write_text("<p>里</p>", encoding="utf-8")  # changed: converted again
+    hant.write_edition(site, EDITION, workers=1, cache=cache)
+    assert (site / "zh-hant" / "index.html").read_text(encoding="utf-8") == "<p>發（缓存）</p>"
+    assert (site / "zh-hant" / "b.html").read_text(encoding="utf-8") == "<p>裏</p>"
+    assert len(list(cache.iterdir())) == 2  # the old b.html's copy is gone
     other = hant.Edition("zh-hant", "s2hk", EDITION.site_url)  # another variant: nothing reused
-    (site / "zh-hant").rename(tmp_path / "old")
-    hant.write_edition(site, other, workers=1, previous=last)
-    assert (site / "zh-hant" / "a" / "index.html").read_text(encoding="utf-8") == "<p>發</p>"
+    hant.write_edition(site, other, workers=1, cache=cache)
+    assert (site / "zh-hant" / "index.html").read_text(encoding="utf-8") == "<p>發</p>"
+
+
+def test_stamped_files_are_left_to_the_workers(tmp_path: Path) -> None:
+    (tmp_path / "s" / "x").mkdir(parents=True)
+    (tmp_path / "s" / "x" / "index.html").write_text("<p>发</p>", encoding="utf-8")
+    (tmp_path / "index.html").write_text("<p>后</p>", encoding="utf-8")
+    hant.claim_prefix(tmp_path, EDITION)
+    (tmp_path / "zh-hant" / "s" / "x").mkdir(parents=True)
+    (tmp_path / "zh-hant" / "s" / "x" / "index.html").write_text("<p>工人写的</p>", encoding="utf-8")
+    assert hant.write_edition(tmp_path, EDITION, workers=1, stamped=frozenset({"s/x/index.html"})) == 2
+    assert (tmp_path / "zh-hant" / "s" / "x" / "index.html").read_text(encoding="utf-8") == "<p>工人写的</p>"
+    assert (tmp_path / "zh-hant" / "index.html").read_text(encoding="utf-8") == "<p>後</p>"
+
+
+def test_a_region_converts_as_inside_its_page() -> None:
+    from honorroll.site.render import Shell
+
+    shell = Shell.parse(
+        '<html lang="zh"><head><title>光荣榜</title></head><body><header>'
+        '<a href="../../../zh-hant/" class="md-header__button hr-script-switch" data-hr-script="zh-Hant" '
+        'title="切換到繁體中文">繁</a></header><main><!--hr-region:partials/hr-story.html--></main></body></html>'
+    )
+    stamped = hant.StampedEdition.prepare(EDITION, shell)
+    region = '发现<p title="后来">里面</p>后记'  # text at the very start and end of the region
+    rel = "stories/2024/x/index.html"
+    simplified, traditional = stamped.story_page({"partials/hr-story.html": region}, rel)
+    assert simplified == hant.simplified_switch(shell.fill({"partials/hr-story.html": region}), EDITION, rel)
+    assert traditional == hant.convert_html(simplified, EDITION, rel, CONVERT)
+    assert "發現" in traditional and "後記" in traditional and 'title="後來"' in traditional
 
 
 def test_a_bracket_inside_an_attribute_does_not_expose_the_url() -> None:

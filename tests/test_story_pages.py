@@ -256,7 +256,7 @@ def test_story_files_are_the_same_from_spawned_workers(
         monkeypatch.setenv("HONORROLL_START_METHOD", method)
         monkeypatch.setattr(stamp, "PARALLEL_THRESHOLD", 0)
         out = tmp_path / method
-        job = stamp.StampJob(site, Renderer([str(THEME_DIR)]), shell, ["attr_list"], {}, tmp_path / "cache", out, "x")
+        job = stamp.StampJob(site, Renderer([str(THEME_DIR)]), shell, ["attr_list"], {}, out, "x")
         assert stamp.write_story_files(job, result.archive.published(), tmp_path / "cache", workers=workers) == 6
         outputs.append(_files(out))
     assert outputs[0] == outputs[1] and len(outputs[0]) == 6 * 4

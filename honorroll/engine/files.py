@@ -22,7 +22,7 @@ from honorroll.content import media
 from honorroll.progress import Progress
 from honorroll.rules.pages import IMAGE_SUFFIXES, PAGE_IMAGE_LIMITS
 from honorroll.site import activities as site_activities
-from honorroll.site import pages, stamp, story_images, urls, views
+from honorroll.site import hant, pages, stamp, story_images, urls, views
 from honorroll.site.feed import FEED_TEMPLATE
 from honorroll.site.pages import SiteContext
 from honorroll.site.qr import QrCache
@@ -217,7 +217,9 @@ def start_story_files(
     csp: str,
     previous_site: Path | None = None,
     target: Path | None = None,
+    edition: hant.Edition | None = None,
 ) -> stamp.StoryFiles:
+    """Starts the story workers; with an ``edition``, they write its copies too, into the folder claimed here."""
     root = Path(config.config_file_path).resolve().parent
     cache = resolve_cache_dir(root, settings.cache_dir).path
     job = stamp.StampJob(
@@ -226,10 +228,12 @@ def start_story_files(
         shell=shell,
         extensions=list(config.markdown_extensions),
         extension_configs=dict(config.mdx_configs),
-        qr_root=cache,
         site_dir=Path(config.site_dir),
         csp=csp,
+        edition=hant.StampedEdition.prepare(edition, shell) if edition is not None else None,
     )
+    if edition is not None:
+        hant.claim_prefix(Path(config.site_dir), edition)
     return stamp.start_story_files(
         job,
         ctx.published,

@@ -107,6 +107,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.renderer: Renderer | None = None
         self.held_story_files: Path | None = None
         self.story_files: StoryFiles | None = None
+        self.stamped: frozenset[str] = frozenset()
         self.progress = Progress(log)
         self.pages_total = 0
         self.pages_done = 0
@@ -115,6 +116,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def edition_prefix(self) -> str:
         """The Traditional edition's folder, for the header's switch; none in a preview (it is not built there)."""
         return "" if self.command == "serve" else str(self.config.traditional_prefix or "")
+
+    def edition(self, config: MkDocsConfig) -> hant.Edition | None:
+        if not self.edition_prefix:
+            return None
+        return hant.Edition(self.edition_prefix, self.config.traditional_variant, config.site_url or "")
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -232,6 +238,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         standalone = policy(allow_inline_scripts=serve)
         self.progress.begin()
         guard_docs_files(files, config, self.cache_dir(config))
+        if self.edition_prefix:  # the story workers write there while MkDocs writes the rest
+            taken = next((f.dest_uri for f in files if f.dest_uri.startswith(f"{self.edition_prefix}/")), None)
+            if taken is not None:
+                raise PluginError(str(hant.PrefixTaken(f"{taken}：{hant.prefix_taken_message(self.edition_prefix)}")))
         ctx = add_site_files(files, config, self.config, self.result, self.renderer, standalone)
         if files.get_file_from_path(search.PAGE_URI) is None:
             files.append(File.generated(config, search.PAGE_URI, content=search.search_page()))
@@ -276,9 +286,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.chrome.standalone_policy(),
                 self.final_site_dir or self.held_story_files,
                 self.final_site_dir,
+                self.edition(config),
             )
-        except (TemplateProblem, ShellProblem) as exc:
+        except (TemplateProblem, ShellProblem, hant.ShellProblem, hant.PrefixTaken) as exc:
             raise PluginError(str(exc)) from exc
+        self.stamped = self.story_files.files
         return env
 
     def on_page_context(
@@ -337,12 +349,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             # Converting every page again on each save would make the preview wait seconds (minutes at
             # 20,000 stories) for a copy editors rarely look at: the real build makes it.
             log.info("预览（mkdocs serve）不生成繁体版 /%s/：mkdocs build 时生成", self.config.traditional_prefix)
-        elif self.config.traditional_prefix:
-            edition = hant.Edition(
-                self.config.traditional_prefix, self.config.traditional_variant, config.site_url or ""
-            )
+        elif (edition := self.edition(config)) is not None:
             try:
-                pages = hant.write_edition(Path(config.site_dir), edition, previous=self.final_site_dir)
+                pages = hant.write_edition(
+                    Path(config.site_dir), edition, stamped=self.stamped, cache=self.cache_dir(config) / "hant"
+                )
             except hant.PrefixTaken as exc:
                 raise PluginError(str(exc)) from exc
             self.progress.end("繁体版", f"{pages:,} 个页面")

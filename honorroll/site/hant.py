@@ -1,6 +1,10 @@
 """The Traditional Chinese edition: the finished Simplified site written again under a prefix.
 
-A post-build pass, so every page, whoever rendered it, gets the same treatment. Per HTML file,
+Two passes give every page the same treatment. Stamped story files (see ``stamp``) are converted
+by the workers that render them, right after the Simplified file: their chrome is converted
+once (:class:`StampedEdition`), each story's regions and small pages on their own, with the
+same result as converting the finished page. A post-build pass converts everything else,
+whoever rendered it, and remembers its output by content in the cache. Per HTML file,
 text nodes and the human-readable attributes are converted with OpenCC; URLs, IDs, classes,
 scripts, styles and code never are (category URLs hold Chinese characters). Every other file is
 hard-linked into the prefix, so the copy's relative links keep working. The header's script
@@ -13,6 +17,8 @@ browser fold a query typed in either script before looking it up.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import re
@@ -24,7 +30,9 @@ from pathlib import Path
 
 import opencc
 
+from honorroll.check.cache import code_fingerprint
 from honorroll.parallel import process_pool
+from honorroll.site.render import Shell
 
 VARIANTS = {"s2t": "zh-Hant", "s2twp": "zh-TW", "s2hk": "zh-HK"}
 """OpenCC configurations offered, and the ``lang`` each edition declares."""
@@ -267,6 +275,79 @@ def convert_result_docs(data: object, convert: Callable[[str], str]) -> object:
     ]
 
 
+# ---------------------------------------------------------------- stamped files
+
+PAGE_URL = "hr-page-url\ue001/"
+"""Stands for a stamped page's own address in its chrome (the script switch), filled in per page."""
+_PAGE_REL = PAGE_URL + "index.html"
+
+
+class ShellProblem(Exception):
+    """The chrome cannot be converted once for all stamped pages."""
+
+
+@dataclass(frozen=True)
+class StampedEdition:
+    """Both editions of stamped files. Picklable: workers get it with their job.
+
+    A page is its chrome (the same for every story) and its regions: the chrome is converted here,
+    once, with :data:`PAGE_URL` where the switch names the page; the workers convert the regions.
+    """
+
+    edition: Edition
+    simplified: Shell | None
+    traditional: Shell | None
+
+    @classmethod
+    def prepare(cls, edition: Edition, shell: Shell | None) -> StampedEdition:
+        if shell is None:
+            return cls(edition, None, None)
+        markup = shell.markup()
+        simplified = Shell.parse(simplified_switch(markup, edition, _PAGE_REL))
+        traditional = Shell.parse(convert_html(markup, edition, _PAGE_REL, converter(edition.variant).convert))
+        if not (shell.parts[1::2] == simplified.parts[1::2] == traditional.parts[1::2]):
+            raise ShellProblem("故事页外框转换为繁体后区域标记改变了，无法逐页生成繁体版")
+        return cls(edition, simplified, traditional)
+
+    def story_page(self, regions: dict[str, str], rel: str) -> tuple[str, str]:
+        """The Simplified and Traditional page of a stamped story, from its Simplified regions."""
+        assert self.simplified is not None and self.traditional is not None
+        url = page_url(rel)
+        convert = converter(self.edition.variant).convert
+        converted = {name: _convert_fragment(html, self.edition, rel, convert) for name, html in regions.items()}
+        return _fill(self.simplified, regions, url), _fill(self.traditional, converted, url)
+
+    def page(self, html: str, rel: str) -> tuple[str, str]:
+        """A whole page made outside the chrome (poster, short link) in both editions."""
+        if SWITCH in html:
+            html = simplified_switch(html, self.edition, rel)
+        return html, convert_html(html, self.edition, rel, converter(self.edition.variant).convert)
+
+    def key(self) -> str:
+        """What the Traditional copies depend on besides the Simplified pages."""
+        return repr((self.edition, opencc_version()))
+
+
+def _fill(shell: Shell, rendered: dict[str, str], url: str) -> str:
+    return "".join(rendered[p] if i % 2 else p.replace(PAGE_URL, url) for i, p in enumerate(shell.parts))
+
+
+def _convert_fragment(html: str, edition: Edition, rel: str, convert: Callable[[str], str]) -> str:
+    """A region alone, as it is converted inside its page: a ">" stands for the chrome's tag before it,
+    so text at its very start is a text node like any other."""
+    return convert_html(">" + html, edition, rel, convert)[1:]
+
+
+@lru_cache(maxsize=1)
+def opencc_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("opencc")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 # ---------------------------------------------------------------- the pass
 
 
@@ -307,42 +388,55 @@ def _is_result_docs(rel: str) -> bool:
     return len(parts) == 3 and parts[0] == "search" and parts[2].startswith("d") and parts[2].endswith(".json")
 
 
-def _unchanged(src: Path, previous: Path | None, rel: str) -> bool:
-    """The page is the last site's very file (a stamped story page linked over, see ``stamp``), whose
-    cache key covers this package's code and the settings: its last Traditional copy still holds."""
-    if previous is None:
-        return False
+def _cached_conversion(cache: Path | None, key: str) -> str | None:
+    if cache is None:
+        return None
     try:
-        return os.stat(src).st_ino == os.stat(previous / rel).st_ino
+        return (cache / f"{key}.html").read_text(encoding="utf-8")
     except OSError:
-        return False
+        return None
 
 
-def _convert_files(site: str, edition: Edition, rels: list[str], previous: str | None = None) -> int:
-    """Worker task: convert these files of ``site`` into the edition; returns bytes read."""
+def _remember(cache: Path | None, key: str, html: str) -> None:
+    if cache is None:
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{key}.{os.getpid()}.tmp"
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, cache / f"{key}.html")
+
+
+def _convert_files(site: str, edition: Edition, rels: list[str], cache: str | None, salt: str) -> list[str]:
+    """Worker task: convert these files of ``site`` into the edition; returns the cache keys used.
+
+    A page's copy is a function of its bytes, its address, the edition and this code: the last
+    copy of an unchanged page (most list pages after a one-story edit) is read from the cache."""
     root = Path(site)
-    last = Path(previous) if previous else None
+    remembered = Path(cache) if cache else None
     convert = converter(edition.variant).convert
-    total = 0
+    used = []
     for rel in rels:
         src, dst = root / rel, root / edition.prefix / rel
-        if last is not None and _unchanged(src, last, rel) and (last / edition.prefix / rel).is_file():
-            _link(last / edition.prefix / rel, dst)
-        elif rel.endswith(".html"):
-            html = src.read_text(encoding="utf-8")
-            total += len(html)
-            dst.write_text(convert_html(html, edition, rel, convert), encoding="utf-8")
-            if SWITCH in html:
-                fixed = simplified_switch(html, edition, rel)
-                if fixed != html:
+        text = src.read_text(encoding="utf-8")
+        if rel.endswith(".html"):
+            key = hashlib.sha256(f"{salt}\0{rel}\0{text}".encode()).hexdigest()
+            copy = _cached_conversion(remembered, key)
+            if copy is None:
+                copy = convert_html(text, edition, rel, convert)
+                _remember(remembered, key, copy)
+            used.append(key)
+            dst.write_text(copy, encoding="utf-8")
+            if SWITCH in text:
+                fixed = simplified_switch(text, edition, rel)
+                if fixed != text:
                     _write(src, fixed)
         else:
-            data = json.loads(src.read_text(encoding="utf-8"))
+            data = json.loads(text)
             dst.write_text(
                 json.dumps(convert_result_docs(data, convert), ensure_ascii=False, separators=(",", ":")),
                 encoding="utf-8",
             )
-    return total
+    return used
 
 
 def t2s_map() -> dict[str, str]:
@@ -360,45 +454,87 @@ def write_t2s_map(site_dir: Path) -> None:
     path.write_text(json.dumps(pair, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _same_edition(folder: Path, edition: Edition) -> bool:
-    """The last edition was made with the same settings (the variant is not in the story pages' key)."""
-    try:
-        return (folder / MARKER).read_text(encoding="utf-8") == repr(edition)
-    except OSError:
-        return False
+def prefix_taken_message(prefix: str) -> str:
+    return (
+        f"站点中已有 {prefix}/（来自页面目录或其他插件），与繁体中文版的网址前缀冲突："
+        f"请在 mkdocs.yml 的 honorroll 插件下把 traditional_prefix 改成别的名字，或设为 false 不生成繁体版。"
+    )
 
 
-def write_edition(site_dir: Path, edition: Edition, workers: int | None = None, previous: Path | None = None) -> int:
-    """Write the Traditional edition under ``site_dir/<prefix>``; returns the number of pages.
-
-    ``previous`` is the last built site, still in place: pages linked over from it unchanged keep their
-    Traditional copy (a rebuild after editing one story converts that story, not the archive)."""
+def claim_prefix(site_dir: Path, edition: Edition) -> None:
+    """Makes the edition's folder, replacing the last edition (``mkdocs build --dirty``); refuses a
+    folder of the site's own with that name."""
     target = site_dir / edition.prefix
-    if (target / MARKER).is_file():  # the last edition (``mkdocs build --dirty``)
+    if (target / MARKER).is_file():
         shutil.rmtree(target)
-    if target.exists():  # not ours: the site has a folder of its own with that name
-        raise PrefixTaken(
-            f"站点中已有 {edition.prefix}/（来自页面目录或其他插件），与繁体中文版的网址前缀冲突："
-            f"请在 mkdocs.yml 的 honorroll 插件下把 traditional_prefix 改成别的名字，或设为 false 不生成繁体版。"
-        )
+    if target.exists():
+        raise PrefixTaken(prefix_taken_message(edition.prefix))
     target.mkdir(parents=True)
     (target / MARKER).write_text(repr(edition), encoding="utf-8")
+
+
+def write_edition(
+    site_dir: Path,
+    edition: Edition,
+    workers: int | None = None,
+    stamped: frozenset[str] = frozenset(),
+    cache: Path | None = None,
+) -> int:
+    """Write the Traditional edition under ``site_dir/<prefix>``; returns the number of pages.
+
+    ``stamped``: files (relative to the site) whose copies the story workers wrote already, into the
+    folder :func:`claim_prefix` made; without them, this claims the folder itself. ``cache``: where
+    copies are remembered by content (pages not in this build's are removed)."""
+    target = site_dir / edition.prefix
+    if not stamped:
+        claim_prefix(site_dir, edition)
+    elif not (target / MARKER).is_file():
+        raise PrefixTaken(f"繁体版目录 {edition.prefix}/ 不是本次构建建立的")
     jobs: list[str] = []
+    folders: set[str] = set()
+
+    def parent(rel: str) -> None:
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in folders:
+            (target / folder).mkdir(parents=True, exist_ok=True)
+            folders.add(folder)
+
     for rel, is_dir in _walk(site_dir, target):
-        if is_dir:
-            (target / rel).mkdir(exist_ok=True)
-        elif rel.endswith(".html") or _is_result_docs(rel):
+        if is_dir or rel in stamped:
+            continue
+        if rel.endswith(".html") or _is_result_docs(rel):
+            parent(rel)
             jobs.append(rel)
         elif rel not in NOT_COPIED and not rel.endswith(".hant-tmp"):
+            parent(rel)
             _link(site_dir / rel, target / rel)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    last = str(previous) if previous is not None and _same_edition(previous / edition.prefix, edition) else None
+    salt = repr((code_fingerprint(), StampedEdition(edition, None, None).key()))
+    remembered = str(cache) if cache is not None else None
+    used: set[str] = set()
     if workers <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            _convert_files(str(site_dir), edition, chunk, last)
+            used.update(_convert_files(str(site_dir), edition, chunk, remembered, salt))
     else:
         with process_pool(workers) as pool:
             n = len(chunks)
-            list(pool.map(_convert_files, [str(site_dir)] * n, [edition] * n, chunks, [last] * n))
-    return sum(1 for rel in jobs if rel.endswith(".html"))
+            for keys in pool.map(
+                _convert_files, [str(site_dir)] * n, [edition] * n, chunks, [remembered] * n, [salt] * n
+            ):
+                used.update(keys)
+    if cache is not None:
+        _forget_others(cache, used)
+    return sum(1 for rel in jobs if rel.endswith(".html")) + sum(1 for rel in stamped if rel.endswith(".html"))
+
+
+def _forget_others(cache: Path, used: set[str]) -> None:
+    """Keeps the cache the size of one site: copies of pages this build no longer has go."""
+    try:
+        entries = list(os.scandir(cache))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.endswith(".html") and entry.name[:-5] not in used:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)

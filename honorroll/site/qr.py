@@ -12,7 +12,7 @@ from pathlib import Path
 import qrcode
 import qrcode.constants
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 PRINT_PIXELS = 1200
 
 
@@ -56,8 +56,9 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 def png_bytes(url: str, min_pixels: int = PRINT_PIXELS, matrix: list[list[bool]] | None = None) -> bytes:
     """A black-and-white PNG of at least ``min_pixels`` square, written directly.
 
-    Each module row is packed once and repeated with PNG's "Up" filter, so the image costs
-    about a millisecond instead of drawing and compressing a large bitmap.
+    Each module row is packed once (as a string of bits, at C speed) and repeated with PNG's "Up"
+    filter, whose rows are all zero: run-length deflate compresses them in a third of the time of
+    the default strategy, into a file about as small.
     """
     matrix = matrix or _matrix(url)
     modules = len(matrix)
@@ -65,21 +66,34 @@ def png_bytes(url: str, min_pixels: int = PRINT_PIXELS, matrix: list[list[bool]]
     width = modules * scale
     padding = -width % 8
     row_bytes = (width + padding) // 8
-    white = (1 << scale) - 1
+    dark, light, tail = "0" * scale, "1" * scale, "0" * padding
     repeat = (b"\x02" + bytes(row_bytes)) * (scale - 1)  # "Up" filter: same as the row above
     rows = []
     for row in matrix:
-        bits = 0
-        for dark in row:
-            bits = (bits << scale) | (0 if dark else white)
-        rows.append(b"\x00" + (bits << padding).to_bytes(row_bytes, "big") + repeat)
+        bits = "".join([dark if module else light for module in row]) + tail
+        rows.append(b"\x00" + int(bits, 2).to_bytes(row_bytes, "big") + repeat)
     header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    deflate = zlib.compressobj(6, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(b"".join(rows), 6))
+        + _png_chunk(b"IDAT", deflate.compress(b"".join(rows)) + deflate.flush())
         + _png_chunk(b"IEND", b"")
     )
+
+
+class QrCode:
+    """One URL's code, encoded once, in both forms a story's files use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.matrix = _matrix(url)
+
+    def svg(self) -> str:
+        return svg_markup(self.url, matrix=self.matrix)
+
+    def png(self) -> bytes:
+        return png_bytes(self.url, matrix=self.matrix)
 
 
 class QrCache:

@@ -107,6 +107,10 @@ class Shell:
     def chrome(self) -> tuple[str, ...]:
         return self.parts[0::2]
 
+    def markup(self) -> str:
+        """The chrome with its markers, as rendered (``Shell.parse(shell.markup()) == shell``)."""
+        return "".join(_MARK.format(part) if i % 2 else part for i, part in enumerate(self.parts))
+
     def fill(self, rendered: Mapping[str, str]) -> str:
         """One pass over the chrome: text inside a region is never searched for markers."""
         return "".join(rendered[part] if i % 2 else part for i, part in enumerate(self.parts))

@@ -38,7 +38,8 @@ from honorroll.check.cache import code_fingerprint, file_key
 from honorroll.content.model import Story
 from honorroll.parallel import process_pool
 from honorroll.site import urls, views
-from honorroll.site.qr import QrCache
+from honorroll.site.hant import StampedEdition
+from honorroll.site.qr import QrCode
 from honorroll.site.render import Renderer, Shell
 
 STORY_SHELL = "stories/0000/hr-shell/"
@@ -60,29 +61,38 @@ class StampJob:
     """The story page's chrome; None when MkDocs renders story pages itself."""
     extensions: list[Any]
     extension_configs: dict[str, Any]
-    qr_root: Path
     site_dir: Path
     csp: str
     """Policy of the pages outside the chrome (poster, short link)."""
+    edition: StampedEdition | None = None
+    """The Traditional edition, written beside each Simplified file; None when the site has none."""
 
     def base_key(self, theme_key: str) -> str:
         """What every story's files depend on besides the story: code, templates, settings, chrome."""
         settings = replace(self.site, units={}, images={})  # a story's own unit and images: story_keys
         markdown_settings = (self.extensions, sorted(self.extension_configs.items(), key=str))
         shell = self.shell.parts if self.shell is not None else None
+        edition = self.edition.key() if self.edition is not None else None
         return hashlib.sha256(
-            repr((code_fingerprint(), theme_key, settings, markdown_settings, shell, self.csp)).encode()
+            repr((code_fingerprint(), theme_key, settings, markdown_settings, shell, self.csp, edition)).encode()
         ).hexdigest()
 
+    @property
+    def prefix(self) -> str | None:
+        return self.edition.edition.prefix if self.edition is not None else None
 
-def story_files(story: Story, with_page: bool = True) -> list[str]:
-    """The files each published story gets in the site (its page only in fast mode)."""
+
+def story_files(story: Story, with_page: bool = True, prefix: str | None = None) -> list[str]:
+    """The files each published story gets in the site (its page only in fast mode), and their
+    Traditional copies under ``prefix``."""
     files = [
         urls.poster_path(story.id) + "index.html",
         urls.short_path(story.id) + "index.html",
         urls.qr_png_path(story.id),
     ]
-    return [urls.story_path(story) + "index.html", *files] if with_page else files
+    if with_page:
+        files.insert(0, urls.story_path(story) + "index.html")
+    return files + [f"{prefix}/{rel}" for rel in files] if prefix else files
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -106,10 +116,21 @@ def _write(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def _link_into(source: Path, target: Path) -> None:
+    """The same bytes at a second address (the Traditional copy of a picture)."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+    except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
 class Worker:
     def __init__(self, job: StampJob) -> None:
         self.job = job
-        self.qr = QrCache(job.qr_root)
         self.md = markdown.Markdown(extensions=job.extensions, extension_configs=job.extension_configs)
 
     def story_view(self, story: Story, qr_svg: Markup) -> views.StoryPage:
@@ -119,16 +140,35 @@ class Worker:
 
     def write(self, story: Story) -> None:
         job, site, renderer = self.job, self.job.site, self.job.renderer
-        svg = Markup(self.qr.svg(site.short_url(story.id)))
+        qr = QrCode(site.short_url(story.id))  # a story's code is made again only with its page: no cache
+        svg = Markup(qr.svg())
         if job.shell is not None:
             view = self.story_view(story, svg)
-            page = job.shell.fill({name: renderer.region(name, view) for name in job.shell.regions})
-            _write(job.site_dir / urls.story_path(story) / "index.html", page.encode())
-        poster = renderer.render(POSTER_TEMPLATE, views.poster_page(story, site, svg, job.csp))
-        _write(job.site_dir / urls.poster_path(story.id) / "index.html", poster.encode())
-        short = renderer.render(SHORT_LINK_TEMPLATE, views.short_link_page(story, site, job.csp))
-        _write(job.site_dir / urls.short_path(story.id) / "index.html", short.encode())
-        _write(job.site_dir / urls.qr_png_path(story.id), self.qr.png(site.short_url(story.id)).read_bytes())
+            regions = {name: str(renderer.region(name, view)) for name in job.shell.regions}
+            rel = urls.story_path(story) + "index.html"
+            if job.edition is None:
+                self._page(rel, job.shell.fill(regions))
+            else:
+                self._page(rel, *job.edition.story_page(regions, rel))
+        rel = urls.poster_path(story.id) + "index.html"
+        self._whole_page(rel, renderer.render(POSTER_TEMPLATE, views.poster_page(story, site, svg, job.csp)))
+        rel = urls.short_path(story.id) + "index.html"
+        self._whole_page(rel, renderer.render(SHORT_LINK_TEMPLATE, views.short_link_page(story, site, job.csp)))
+        rel = urls.qr_png_path(story.id)
+        _write(job.site_dir / rel, qr.png())
+        if job.prefix:
+            _link_into(job.site_dir / rel, job.site_dir / job.prefix / rel)
+
+    def _whole_page(self, rel: str, html: str) -> None:
+        if self.job.edition is None:
+            self._page(rel, html)
+        else:
+            self._page(rel, *self.job.edition.page(html, rel))
+
+    def _page(self, rel: str, simplified: str, traditional: str | None = None) -> None:
+        _write(self.job.site_dir / rel, simplified.encode())
+        if traditional is not None and self.job.prefix:
+            _write(self.job.site_dir / self.job.prefix / rel, traditional.encode())
 
 
 _WORKER: Worker | None = None
@@ -171,12 +211,12 @@ def story_keys(job: StampJob, stories: Sequence[Story], theme_key: str) -> dict[
     return keys
 
 
-def _reuse(story: Story, previous: str, site_dir: str, with_page: bool) -> bool:
+def _reuse(story: Story, previous: str, site_dir: str, with_page: bool, prefix: str | None) -> bool:
     """Hard-links the story's files from the previous build; False if any is missing.
 
     Plain ``os`` calls: this runs for every story of every rebuild.
     """
-    for name in story_files(story, with_page):
+    for name in story_files(story, with_page, prefix):
         source, target = os.path.join(previous, name), os.path.join(site_dir, name)
         try:
             os.link(source, target)
@@ -198,9 +238,19 @@ class StoryFiles:
     are busy for the whole build instead of one of them waiting for the other.
     """
 
-    def __init__(self, job: StampJob, todo: list[Story], keys: dict[str, str], manifest: Path, workers: int) -> None:
+    def __init__(
+        self,
+        job: StampJob,
+        todo: list[Story],
+        keys: dict[str, str],
+        manifest: Path,
+        workers: int,
+        files: frozenset[str],
+    ) -> None:
         self.job = job
         self.todo = todo
+        self.files = files
+        """Every story's files (Simplified addresses), rendered now or linked from the last build."""
         self.keys = keys
         self.manifest = manifest
         self.pool: ProcessPoolExecutor | None = None
@@ -275,10 +325,11 @@ def start_story_files(
         if not (
             previous_site is not None
             and old_keys.get(story.id) == keys[story.id]
-            and _reuse(story, str(previous_site), str(job.site_dir), with_page)
+            and _reuse(story, str(previous_site), str(job.site_dir), with_page, job.prefix)
         )
     ]
-    return StoryFiles(job, todo, keys, manifest, workers if workers is not None else (os.cpu_count() or 1))
+    files = frozenset(rel for story in stories for rel in story_files(story, with_page))
+    return StoryFiles(job, todo, keys, manifest, workers if workers is not None else (os.cpu_count() or 1), files)
 
 
 def write_story_files(job: StampJob, stories: Sequence[Story], cache_dir: Path, **options: Any) -> int:
