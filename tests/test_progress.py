@@ -59,15 +59,14 @@ def test_a_build_logs_each_stage_with_its_time(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     stages = re.findall(
-        r"INFO\s+-\s+(检查|列表页、照片和二维码的准备|页面|故事页|搜索索引|开放数据|繁体版|替换站点)[：，]", run.stderr
+        r"INFO\s+-\s+(检查|列表页、照片和二维码的准备|页面|故事页|搜索索引和开放数据|繁体版|替换站点)[：，]", run.stderr
     )
     assert stages == [
         "检查",
         "列表页、照片和二维码的准备",
         "页面",
         "故事页",
-        "搜索索引",
-        "开放数据",
+        "搜索索引和开放数据",
         "繁体版",
         "替换站点",
     ]

@@ -208,6 +208,10 @@ def test_rebuild_renders_only_the_changed_story(tmp_path: Path) -> None:
     assert match is not None and match.group(1) == "1" and int(match.group(2)) > 40
     page = tmp_path / "build" / "stories" / "2022" / "2022-edu-lin-xiaolan" / "index.html"
     assert "新增的一段话" in page.read_text(encoding="utf-8")
+    traditional = tmp_path / "build" / "zh-hant" / "stories" / "2022" / "2022-edu-lin-xiaolan" / "index.html"
+    assert "新增的一段話" in traditional.read_text(encoding="utf-8")  # the edition follows the edit
+    linked = [p for p in (tmp_path / "build" / "zh-hant" / "poster").glob("*/index.html")]
+    assert len(linked) > 40 and all(p.stat().st_size > 0 for p in linked)
 
 
 def test_fast_mode_refuses_chrome_that_shows_the_page(tmp_path: Path) -> None:

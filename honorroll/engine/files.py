@@ -245,6 +245,6 @@ def start_story_files(
 
 
 def finish_story_files(ctx: SiteContext, story_files: stamp.StoryFiles, progress: Progress) -> None:
-    total = len(story_files.todo)
+    total = len(story_files.tasks)
     rendered = story_files.finish(lambda: progress.tick(lambda: [("故事页", story_files.done(), total)]))
     progress.end("故事页", f"新生成 {rendered:,} 个，沿用上次构建 {len(ctx.published) - rendered:,} 个")

@@ -40,9 +40,10 @@ from honorroll.engine.project import load_project, site_settings
 from honorroll.progress import Progress
 from honorroll.rules.pages import PAGE_KEYS
 from honorroll.rules.published_ids import detect_base_ref
-from honorroll.site import hant, open_data, search, stamp, urls, views
+from honorroll.site import hant, search, stamp, views
 from honorroll.site.activities import activity_years
 from honorroll.site.csp import policy
+from honorroll.site.data_files import DataFiles, DataJob
 from honorroll.site.pages import sitemap_entries
 from honorroll.site.render import Renderer, TemplateProblem, region_function
 from honorroll.site.stamp import StoryFiles
@@ -108,6 +109,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         self.held_story_files: Path | None = None
         self.story_files: StoryFiles | None = None
         self.stamped: frozenset[str] = frozenset()
+        self.data_files: DataFiles | None = None
         self.progress = Progress(log)
         self.pages_total = 0
         self.pages_done = 0
@@ -291,6 +293,11 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         except (TemplateProblem, ShellProblem, hant.ShellProblem, hant.PrefixTaken) as exc:
             raise PluginError(str(exc)) from exc
         self.stamped = self.story_files.files
+        assert self.result is not None
+        images = self.chrome.ctx.site.images
+        cache = self.cache_dir(config) / "data-files"
+        job = DataJob(Path(config.site_dir), self.result, self.config, config.site_url or "", images, cache)
+        self.data_files = DataFiles(job)
         return env
 
     def on_page_context(
@@ -310,7 +317,7 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
     def _page_progress(self) -> list[tuple[str, int, int]]:
         parts = [("页面", self.pages_done, self.pages_total)]
         if self.story_files is not None:
-            parts.append(("故事页", self.story_files.done(), len(self.story_files.todo)))
+            parts.append(("故事页", self.story_files.done(), len(self.story_files.tasks)))
         return parts
 
     def on_template_context(
@@ -338,12 +345,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
             if self.held_story_files is not None:
                 discard_in_background(self.held_story_files, self.cache_dir(config))
                 self.held_story_files = None
-        if self.result is not None:
-            search.write_site_index(Path(config.site_dir), self.result, urls.story_path)
-            self.progress.end("搜索索引")
-            images = self.chrome.ctx.site.images if self.chrome is not None else None
-            open_data.write_open_data(Path(config.site_dir), self.result, self.config, config.site_url or "", images)
-            self.progress.end("开放数据")
+        if self.data_files is not None:
+            data_files, self.data_files = self.data_files, None
+            data_files.finish()
+            self.progress.end("搜索索引和开放数据")
         hant.write_t2s_map(Path(config.site_dir))
         if self.config.traditional_prefix and self.command == "serve":
             # Converting every page again on each save would make the preview wait seconds (minutes at
@@ -372,6 +377,9 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         if self.story_files is not None:
             self.story_files.cancel()
             self.story_files = None
+        if self.data_files is not None:
+            self.data_files.cancel()
+            self.data_files = None
         if self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self.staging_dir = None

@@ -400,8 +400,10 @@ def write_index(site_dir: Path, files: Mapping[str, bytes]) -> None:
         target.write_bytes(body)
 
 
-def write_site_index(site_dir: Path, result: CheckResult, url_for: Callable[[Story], str]) -> dict[str, bytes]:
-    files = build_index(documents_from_archive(result, url_for))
+def write_site_index(
+    site_dir: Path, result: CheckResult, url_for: Callable[[Story], str], workers: int | None = None
+) -> dict[str, bytes]:
+    files = build_index(documents_from_archive(result, url_for), workers=workers)
     write_index(site_dir, files)
     return files
 

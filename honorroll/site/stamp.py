@@ -123,6 +123,9 @@ def _link_into(source: Path, target: Path) -> None:
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(source, target)
+    except FileExistsError:  # linked from the last build before a missing file ended the reuse
+        target.unlink()
+        os.link(source, target)
     except OSError:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
@@ -173,6 +176,9 @@ class Worker:
 
 _WORKER: Worker | None = None
 
+Task = tuple[Story, bool]
+"""A story, and whether its files can be linked from the last build (its key is unchanged)."""
+
 
 def _start(job: StampJob) -> None:
     """Pool initializer: each worker process builds its own renderer and Markdown converter once."""
@@ -180,14 +186,25 @@ def _start(job: StampJob) -> None:
     _WORKER = Worker(job)
 
 
-def _render_batch(stories: list[Story]) -> int:
+def _run(worker: Worker, tasks: list[Task], previous: str | None) -> int:
+    """Links or renders each story's files; returns how many were rendered."""
+    rendered = 0
+    job = worker.job
+    for story, reusable in tasks:
+        linked = reusable and previous and _reuse(story, previous, str(job.site_dir), job.shell is not None, job.prefix)
+        if not linked:
+            worker.write(story)
+            rendered += 1
+    return rendered
+
+
+def _render_batch(tasks: list[Task], previous: str | None) -> int:
     assert _WORKER is not None
-    for story in stories:
-        _WORKER.write(story)
-    return len(stories)
+    return _run(_WORKER, tasks, previous)
 
 
-def _batches(items: Sequence[Story], workers: int) -> Iterator[list[Story]]:
+def _batches(items: Sequence[Task], workers: int) -> Iterator[list[Task]]:
+    """Small batches, the reusable stories spread over them: linking is much cheaper than rendering."""
     size = max(1, -(-len(items) // (workers * 8)))
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
@@ -214,16 +231,21 @@ def story_keys(job: StampJob, stories: Sequence[Story], theme_key: str) -> dict[
 def _reuse(story: Story, previous: str, site_dir: str, with_page: bool, prefix: str | None) -> bool:
     """Hard-links the story's files from the previous build; False if any is missing.
 
-    Plain ``os`` calls: this runs for every story of every rebuild.
+    Plain ``os`` calls, a folder made only when a link finds none: this runs for every story of
+    every rebuild, in the workers, while MkDocs renders the other pages.
     """
     for name in story_files(story, with_page, prefix):
         source, target = os.path.join(previous, name), os.path.join(site_dir, name)
         try:
             os.link(source, target)
         except FileNotFoundError:
-            if not os.path.exists(source):
+            try:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target)
+            except FileNotFoundError:  # not in the last build
                 return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+        except FileExistsError:
+            os.unlink(target)
             os.link(source, target)
         except OSError:  # another file system, or links not allowed
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -234,64 +256,68 @@ def _reuse(story: Story, previous: str, site_dir: str, with_page: bool, prefix: 
 class StoryFiles:
     """Story files being written: started before MkDocs renders its pages, finished after.
 
-    The workers render stories while the main process renders the list pages, so both cores
-    are busy for the whole build instead of one of them waiting for the other.
+    The workers render (or link) stories while the main process renders the list pages, so both
+    cores are busy for the whole build instead of one of them waiting for the other.
     """
 
     def __init__(
         self,
         job: StampJob,
-        todo: list[Story],
+        tasks: list[Task],
         keys: dict[str, str],
         manifest: Path,
         workers: int,
-        files: frozenset[str],
+        previous: Path | None,
     ) -> None:
         self.job = job
-        self.todo = todo
-        self.files = files
+        self.tasks = tasks
+        self.previous = str(previous) if previous is not None else None
+        with_page = job.shell is not None
+        self.files = frozenset(rel for story, _ in tasks for rel in story_files(story, with_page))
         """Every story's files (Simplified addresses), rendered now or linked from the last build."""
         self.keys = keys
         self.manifest = manifest
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[int]] = []
         self.sizes: list[int] = []
-        self.written = 0
-        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        self.handled = 0
+        self.rendered = 0
+        if workers > 1 and len(tasks) >= PARALLEL_THRESHOLD:
             self.pool = process_pool(workers, initializer=_start, initargs=(job,))
-            batches = list(_batches(todo, workers))
+            batches = list(_batches(tasks, workers))
             self.sizes = [len(batch) for batch in batches]
-            self.futures = [self.pool.submit(_render_batch, batch) for batch in batches]
+            self.futures = [self.pool.submit(_render_batch, batch, self.previous) for batch in batches]
 
     def done(self) -> int:
-        """Stories written so far (workers report per batch)."""
+        """Stories handled so far (workers report per batch)."""
         if self.pool is None:
-            return self.written
+            return self.handled
         return sum(self.sizes[i] for i, future in enumerate(self.futures) if future.done())
 
     def finish(self, on_progress: Callable[[], None] | None = None) -> int:
-        """Waits for the workers (or renders here, for a few stories); returns how many were rendered.
+        """Waits for the workers (or works here, for a few stories); returns how many were rendered
+        (the others were linked from the last build).
 
         ``on_progress`` is called after each finished batch (or story), to report progress.
         """
         if self.pool is None:
             worker = Worker(self.job)
-            for story in self.todo:
-                worker.write(story)
-                self.written += 1
+            for task in self.tasks:
+                self.rendered += _run(worker, [task], self.previous)
+                self.handled += 1
                 if on_progress is not None:
                     on_progress()
         else:
             try:
                 for future in as_completed(self.futures):
-                    future.result()
+                    self.rendered += future.result()
                     if on_progress is not None:
                         on_progress()
             finally:
                 self.cancel()
         # Takes effect only once this build replaces the previous one (see commit_manifest).
         _write_manifest(_pending(self.manifest), self.keys)
-        return len(self.todo)
+        return self.rendered
 
     def cancel(self) -> None:
         if self.pool is not None:
@@ -315,21 +341,12 @@ def start_story_files(
     story whose key is unchanged is hard-linked from there instead of rendered again.
     ``target`` is where the finished site will live; each target keeps its own record of keys.
     """
-    with_page = job.shell is not None
     keys = story_keys(job, stories, theme_key)
     manifest = manifest_path(cache_dir, target or job.site_dir)
     old_keys = _read_manifest(manifest) if previous_site is not None else {}
-    todo = [
-        story.without_text()
-        for story in stories
-        if not (
-            previous_site is not None
-            and old_keys.get(story.id) == keys[story.id]
-            and _reuse(story, str(previous_site), str(job.site_dir), with_page, job.prefix)
-        )
-    ]
-    files = frozenset(rel for story in stories for rel in story_files(story, with_page))
-    return StoryFiles(job, todo, keys, manifest, workers if workers is not None else (os.cpu_count() or 1), files)
+    tasks = [(story.without_text(), old_keys.get(story.id) == keys[story.id]) for story in stories]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    return StoryFiles(job, tasks, keys, manifest, workers, previous_site)
 
 
 def write_story_files(job: StampJob, stories: Sequence[Story], cache_dir: Path, **options: Any) -> int:
