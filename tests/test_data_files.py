@@ -76,3 +76,17 @@ def test_unchanged_inputs_are_copied_from_the_cache(repo: ContentRepo, tmp_path:
     stories = (third / "data" / "stories.json").read_text(encoding="utf-8")
     assert "缓存里的" not in stories and "2024-story-a" in stories
     assert len(list(cache.iterdir())) == 1  # one entry: the last build's
+
+
+def test_an_entry_missing_a_file_is_made_again(repo: ContentRepo, tmp_path: Path) -> None:
+    """Another build may replace the entry while this one copies it: a missing file is a miss, not a gap."""
+    repo.write_story("2024-story-a", body="志愿服务的故事。\n")
+    settings = load_project(repo.write_config()).settings
+    cache = tmp_path / "cache"
+    job = DataJob(tmp_path / "first", repo.check(), settings, "https://example.org/", None, cache)
+    job.run(workers=1)
+    [entry] = list(cache.iterdir())
+    (entry / "data" / "stories.json").unlink()
+    second = tmp_path / "second"
+    DataJob(second, repo.check(), settings, "https://example.org/", None, cache).run(workers=1)
+    assert _files(second) == _files(tmp_path / "first")

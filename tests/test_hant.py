@@ -229,6 +229,9 @@ def test_a_region_converts_as_inside_its_page() -> None:
     assert simplified == hant.simplified_switch(shell.fill({"partials/hr-story.html": region}), EDITION, rel)
     assert traditional == hant.convert_html(simplified, EDITION, rel, CONVERT)
     assert "發現" in traditional and "後記" in traditional and 'title="後來"' in traditional
+    bracket = '<img alt="甲>乙" src="x.jpg">后'  # escaped page-wide by convert_html: the page is converted whole
+    simplified, traditional = stamped.story_page({"partials/hr-story.html": bracket}, rel)
+    assert traditional == hant.convert_html(simplified, EDITION, rel, CONVERT) and 'alt="甲&gt;乙"' in traditional
 
 
 def test_a_bracket_inside_an_attribute_does_not_expose_the_url() -> None:

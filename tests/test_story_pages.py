@@ -266,3 +266,26 @@ def test_story_files_are_the_same_from_spawned_workers(
     assert outputs[0] == outputs[1] and len(outputs[0]) == 6 * 4
     page = outputs[1]["stories/2024/2024-story-3/index.html"].decode()
     assert "第 3 个故事。" in page and "onclick" not in page and page.startswith("<head><title>")
+
+
+def test_linking_falls_back_to_copies_and_never_writes_into_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from honorroll.site import stamp
+
+    last, site = tmp_path / "last", tmp_path / "site"
+    (last / "a").mkdir(parents=True)
+    (last / "a" / "index.html").write_text("上次的", encoding="utf-8")
+    assert stamp._link_file(str(last / "a" / "index.html"), str(site / "a" / "index.html"))  # folder made
+    assert (site / "a" / "index.html").stat().st_ino == (last / "a" / "index.html").stat().st_ino
+    assert not stamp._link_file(str(last / "missing.html"), str(site / "b" / "index.html"))
+
+    def refused(source: object, target: object) -> None:
+        raise PermissionError("no links here")
+
+    (site / "c").mkdir()
+    (site / "c" / "index.html").hardlink_to(last / "a" / "index.html")  # an earlier link into the last build
+    monkeypatch.setattr(stamp.os, "link", refused)
+    assert stamp._link_file(str(last / "a" / "index.html"), str(site / "c" / "index.html"))
+    assert (site / "c" / "index.html").stat().st_ino != (last / "a" / "index.html").stat().st_ino  # a copy
+    assert (last / "a" / "index.html").read_text(encoding="utf-8") == "上次的"

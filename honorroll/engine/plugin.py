@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Literal
 
@@ -347,7 +348,12 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
                 self.held_story_files = None
         if self.data_files is not None:
             data_files, self.data_files = self.data_files, None
-            data_files.finish()
+            try:
+                data_files.finish()
+            except (OSError, BrokenProcessPool) as exc:
+                raise PluginError(
+                    f"写搜索索引和开放数据时出错：{exc}（请检查磁盘空间和 {config.site_dir} 的写权限）"
+                ) from exc
             self.progress.end("搜索索引和开放数据")
         hant.write_t2s_map(Path(config.site_dir))
         if self.config.traditional_prefix and self.command == "serve":

@@ -71,17 +71,16 @@ DONE = ".complete"
 
 
 def _copy_tree(source: Path, site_dir: Path) -> bool:
-    """Copies (never links: the site must not share a file with the cache) the remembered files."""
+    """Copies (never links: the site must not share a file with the cache) the files the entry lists;
+    False, and the job runs, if any is missing (another build replaced the entry meanwhile)."""
     try:
-        for folder, _dirs, names in os.walk(source):
-            rel = Path(folder).relative_to(source)
-            (site_dir / rel).mkdir(parents=True, exist_ok=True)
-            for name in names:
-                if name != DONE:
-                    shutil.copyfile(Path(folder) / name, site_dir / rel / name)
+        listed = (source / DONE).read_text(encoding="utf-8").splitlines()
+        for rel in listed:
+            (site_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / rel, site_dir / rel)
     except OSError:
         return False
-    return True
+    return bool(listed)
 
 
 def _remember(site_dir: Path, written: list[str], target: Path) -> None:
@@ -95,7 +94,7 @@ def _remember(site_dir: Path, written: list[str], target: Path) -> None:
             copy = staging / target.name / rel
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site_dir / rel, copy)
-        (staging / target.name / DONE).write_text("", encoding="utf-8")
+        (staging / target.name / DONE).write_text("\n".join(written), encoding="utf-8")
         shutil.rmtree(parent, ignore_errors=True)
         os.replace(staging, parent)
     except OSError:

@@ -314,8 +314,11 @@ class StampedEdition:
         assert self.simplified is not None and self.traditional is not None
         url = page_url(rel)
         convert = converter(self.edition.variant).convert
+        simplified = _fill(self.simplified, regions, url)
+        if any(_GT_IN_VALUE.search(html) for html in regions.values()):  # rare: escaped page-wide, so whole
+            return simplified, convert_html(simplified, self.edition, rel, convert)
         converted = {name: _convert_fragment(html, self.edition, rel, convert) for name, html in regions.items()}
-        return _fill(self.simplified, regions, url), _fill(self.traditional, converted, url)
+        return simplified, _fill(self.traditional, converted, url)
 
     def page(self, html: str, rel: str) -> tuple[str, str]:
         """A whole page made outside the chrome (poster, short link) in both editions."""
@@ -372,7 +375,11 @@ def _walk(root: Path, skip: Path) -> Iterator[tuple[str, bool]]:
 def _link(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
+    except FileExistsError:
+        dst.unlink()
+        os.link(src, dst)
     except OSError:
+        dst.unlink(missing_ok=True)
         shutil.copy2(src, dst)
 
 
@@ -425,17 +432,14 @@ def _convert_files(site: str, edition: Edition, rels: list[str], cache: str | No
                 copy = convert_html(text, edition, rel, convert)
                 _remember(remembered, key, copy)
             used.append(key)
-            dst.write_text(copy, encoding="utf-8")
+            _write(dst, copy)
             if SWITCH in text:
                 fixed = simplified_switch(text, edition, rel)
                 if fixed != text:
                     _write(src, fixed)
         else:
             data = json.loads(text)
-            dst.write_text(
-                json.dumps(convert_result_docs(data, convert), ensure_ascii=False, separators=(",", ":")),
-                encoding="utf-8",
-            )
+            _write(dst, json.dumps(convert_result_docs(data, convert), ensure_ascii=False, separators=(",", ":")))
     return used
 
 

@@ -116,19 +116,32 @@ def _write(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def _link_file(source: str, target: str) -> bool:
+    """``target`` becomes the same file as ``source`` (a copy where links are not allowed), never by
+    writing into an existing ``target`` (it may be a link into the last build); False if no ``source``."""
+    for _attempt in range(3):
+        try:
+            os.link(source, target)
+            return True
+        except FileNotFoundError:
+            if not os.path.exists(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        except FileExistsError:  # linked from the last build before a missing file ended the reuse
+            os.unlink(target)
+        except OSError:  # another file system, or links not allowed
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            shutil.copyfile(source, target)
+            return True
+    return False
+
+
 def _link_into(source: Path, target: Path) -> None:
     """The same bytes at a second address (the Traditional copy of a picture)."""
-    try:
-        os.link(source, target)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(source, target)
-    except FileExistsError:  # linked from the last build before a missing file ended the reuse
-        target.unlink()
-        os.link(source, target)
-    except OSError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+    if not _link_file(str(source), str(target)):
+        raise FileNotFoundError(source)
 
 
 class Worker:
@@ -235,21 +248,8 @@ def _reuse(story: Story, previous: str, site_dir: str, with_page: bool, prefix: 
     every rebuild, in the workers, while MkDocs renders the other pages.
     """
     for name in story_files(story, with_page, prefix):
-        source, target = os.path.join(previous, name), os.path.join(site_dir, name)
-        try:
-            os.link(source, target)
-        except FileNotFoundError:
-            try:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(source, target)
-            except FileNotFoundError:  # not in the last build
-                return False
-        except FileExistsError:
-            os.unlink(target)
-            os.link(source, target)
-        except OSError:  # another file system, or links not allowed
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(source, target)
+        if not _link_file(os.path.join(previous, name), os.path.join(site_dir, name)):
+            return False
     return True
 
 
