@@ -289,3 +289,22 @@ def test_linking_falls_back_to_copies_and_never_writes_into_the_last_build(
     assert stamp._link_file(str(last / "a" / "index.html"), str(site / "c" / "index.html"))
     assert (site / "c" / "index.html").stat().st_ino != (last / "a" / "index.html").stat().st_ino  # a copy
     assert (last / "a" / "index.html").read_text(encoding="utf-8") == "上次的"
+
+
+def test_a_file_of_another_plugin_under_the_edition_prefix_is_refused(tmp_path: Path) -> None:
+    """The story workers write the Traditional edition while MkDocs writes the rest: nobody else may write there."""
+    repo = ContentRepo(tmp_path)
+    repo.write_story()
+    config = repo.write_config()
+    (tmp_path / "own_page.py").write_text(
+        "from mkdocs.structure.files import File\n\n\n"
+        "def on_files(files, config):\n"
+        '    files.append(File.generated(config, "zh-hant/own/index.html", content="<p>插件自己的</p>"))\n'
+        "    return files\n",
+        encoding="utf-8",
+    )
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n- own_page.py\n", encoding="utf-8")
+    built = _build(tmp_path)
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    assert "zh-hant/own/index.html" in built.stderr and "traditional_prefix" in built.stderr
+    assert not (tmp_path / "build").exists()  # nothing half-built replaced the (absent) last site

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from honorroll.config import HonorRollConfig
-from honorroll.content import yamlio
 from honorroll.content.layout import INDEX, YEAR_DIR
-from honorroll.content.loader import issue_to_diagnostic, read_text, read_yaml
+from honorroll.content.loader import ACTIVITY_FILE, read_front_matter_file
 from honorroll.content.model import Photo
-from honorroll.content.schema import ID_PATTERN, Spec, activity_schema, validate
+from honorroll.content.schema import ID_PATTERN, Spec, activity_schema
 from honorroll.diagnostics import Diagnostic, error
 
 _IGNORED = {"README.md", ".DS_Store", "Thumbs.db", ".gitkeep"}
@@ -152,30 +151,14 @@ def read_activity(
     root: Path, source: ActivitySource, schema: Spec, settings: HonorRollConfig
 ) -> tuple[Activity | None, list[Diagnostic]]:
     """Parses one activity file and checks its front matter against the schema."""
-    file = source.file
-    text, problems = read_text(root, file, what="活动文件")
-    if text is None:
-        return None, problems
-    front, body, body_line = yamlio.split_front_matter(text)
-    if front is None:
-        return None, [
-            error(
-                "front-matter",
-                file,
-                1,
-                "",
-                "活动文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束",
-            )
-        ]
-    data, diagnostics = read_yaml(front, file, 2)
-    if data is None:
+    parsed, diagnostics = read_front_matter_file(root, source.file, schema, ACTIVITY_FILE)
+    if parsed is None:
         return None, diagnostics
-    clean, issues = validate(data, schema)
-    diagnostics += [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
-    activity = Activity(source.id, source.year, file, source.is_bundle, front, body, body_line)
-    if isinstance(clean, dict):
-        cover_line = yamlio.line_of(front, ("cover",), 2) if "cover" in clean else 0
-        activity.fill(clean, settings, cover_line)
+    activity = Activity(
+        source.id, source.year, source.file, source.is_bundle, parsed.front, parsed.body, parsed.body_line
+    )
+    if parsed.fields is not None:
+        activity.fill(parsed.fields, settings, parsed.cover_line)
     return activity, diagnostics
 
 

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from honorroll.content import yamlio
 from honorroll.content.layout import INDEX, YEAR_DIR, is_ignored
@@ -209,30 +210,65 @@ def read_yaml(text: str, file: str, first_line: int) -> tuple[object, list[Diagn
     return ({} if data is None else data), diagnostics
 
 
-def read_story(
-    root: Path, source: StorySource, schema: Spec, max_bytes: int = DEFAULT_MAX_STORY_BYTES
-) -> tuple[Story | None, list[Diagnostic]]:
-    """Parses one story file and checks its front matter against the schema."""
-    file = source.file
-    text, problems = read_text(root, file, max_bytes)
+ACTIVITY_FILE = "活动文件"
+"""How messages name an activity file (``read_front_matter_file``'s ``what``)."""
+
+
+@dataclass(frozen=True)
+class FrontMatterFile:
+    """An editor's Markdown file with its front matter parsed and checked against a schema."""
+
+    front: str
+    body: str
+    body_line: int
+    fields: dict[str, Any] | None
+    """The checked front matter; None when it is not a mapping (already reported)."""
+    cover_line: int
+    """Line of ``cover:`` in the file, 0 without one."""
+
+
+def read_front_matter_file(
+    root: Path, file: str, schema: Spec, what: str, max_bytes: int = DEFAULT_MAX_STORY_BYTES
+) -> tuple[FrontMatterFile | None, list[Diagnostic]]:
+    """Reads a story or activity file (``what`` names it in messages); None if it has no usable front matter."""
+    text, problems = read_text(root, file, max_bytes, what)
     if text is None:
         return None, problems
     front, body, body_line = yamlio.split_front_matter(text)
     if front is None:
         return None, [
             error(
-                "front-matter", file, 1, "", "文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束"
+                "front-matter",
+                file,
+                1,
+                "",
+                "活动文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束"
+                if what == ACTIVITY_FILE
+                else "文件开头缺少 front matter：第一行写 ---，然后是各字段，再用一行 --- 结束",
             )
         ]
     data, diagnostics = read_yaml(front, file, 2)
     if data is None:
         return None, diagnostics
     clean, issues = validate(data, schema)
-    story = Story(source.id, source.year, file, source.is_bundle, front, 2, body, body_line, str(root))
     diagnostics += [issue_to_diagnostic(issue, file, front, 2) for issue in issues]
-    if isinstance(clean, dict):
-        cover_line = yamlio.line_of(front, ("cover",), 2) if "cover" in clean else 0
-        story.fill(clean, cover_line)
+    fields = clean if isinstance(clean, dict) else None
+    cover_line = yamlio.line_of(front, ("cover",), 2) if fields is not None and "cover" in fields else 0
+    return FrontMatterFile(front, body, body_line, fields, cover_line), diagnostics
+
+
+def read_story(
+    root: Path, source: StorySource, schema: Spec, max_bytes: int = DEFAULT_MAX_STORY_BYTES
+) -> tuple[Story | None, list[Diagnostic]]:
+    """Parses one story file and checks its front matter against the schema."""
+    parsed, diagnostics = read_front_matter_file(root, source.file, schema, "故事文件", max_bytes)
+    if parsed is None:
+        return None, diagnostics
+    story = Story(
+        source.id, source.year, source.file, source.is_bundle, parsed.front, 2, parsed.body, parsed.body_line, str(root)
+    )
+    if parsed.fields is not None:
+        story.fill(parsed.fields, parsed.cover_line)
     return story, diagnostics
 
 

@@ -241,10 +241,6 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         standalone = policy(allow_inline_scripts=serve)
         self.progress.begin()
         guard_docs_files(files, config, self.cache_dir(config))
-        if self.edition_prefix:  # the story workers write there while MkDocs writes the rest
-            taken = next((f.dest_uri for f in files if f.dest_uri.startswith(f"{self.edition_prefix}/")), None)
-            if taken is not None:
-                raise PluginError(str(hant.PrefixTaken(f"{taken}：{hant.prefix_taken_message(self.edition_prefix)}")))
         ctx = add_site_files(files, config, self.config, self.result, self.renderer, standalone)
         if files.get_file_from_path(search.PAGE_URI) is None:
             files.append(File.generated(config, search.PAGE_URI, content=search.search_page()))
@@ -279,6 +275,10 @@ class HonorRollPlugin(BasePlugin[HonorRollConfig]):
         env.globals["hr_region"] = region_function(self.renderer, PluginError)
         self.chrome.env = env
         fast = self.config.stamp_story_pages and bool(self.chrome.ctx.published)
+        if self.edition_prefix:  # the story workers write there while MkDocs writes the rest: no file of its own
+            taken = next((f.dest_uri for f in files if f.dest_uri.startswith(f"{self.edition_prefix}/")), None)
+            if taken is not None:
+                raise PluginError(f"{taken}：{hant.prefix_taken_message(self.edition_prefix)}")
         try:
             self.story_files = start_story_files(
                 self.chrome.ctx,

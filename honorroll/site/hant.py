@@ -111,6 +111,10 @@ class Edition:
     def lang(self) -> str:
         return VARIANTS[self.variant]
 
+    def key(self) -> str:
+        """What a Traditional copy depends on besides its Simplified page and this code."""
+        return repr((self, opencc_version()))
+
 
 @lru_cache(maxsize=4)
 def converter(config: str) -> opencc.OpenCC:
@@ -306,7 +310,11 @@ class StampedEdition:
         simplified = Shell.parse(simplified_switch(markup, edition, _PAGE_REL))
         traditional = Shell.parse(convert_html(markup, edition, _PAGE_REL, converter(edition.variant).convert))
         if not (shell.parts[1::2] == simplified.parts[1::2] == traditional.parts[1::2]):
-            raise ShellProblem("故事页外框转换为繁体后区域标记改变了，无法逐页生成繁体版")
+            raise ShellProblem(
+                "故事页外框（story.html 中区域以外的部分）转换为繁体后，区域标记 <!--hr-region:…--> 变了，"
+                "无法逐页生成繁体版：请检查 custom_dir 中的模板是否把 hr_region 写进了属性值或注释，"
+                "或在 mkdocs.yml 的 honorroll 插件下设置 stamp_story_pages: false。"
+            )
         return cls(edition, simplified, traditional)
 
     def story_page(self, regions: dict[str, str], rel: str) -> tuple[str, str]:
@@ -325,10 +333,6 @@ class StampedEdition:
         if SWITCH in html:
             html = simplified_switch(html, self.edition, rel)
         return html, convert_html(html, self.edition, rel, converter(self.edition.variant).convert)
-
-    def key(self) -> str:
-        """What the Traditional copies depend on besides the Simplified pages."""
-        return repr((self.edition, opencc_version()))
 
 
 def _fill(shell: Shell, rendered: dict[str, str], url: str) -> str:
@@ -493,7 +497,9 @@ def write_edition(
     if not stamped:
         claim_prefix(site_dir, edition)
     elif not (target / MARKER).is_file():
-        raise PrefixTaken(f"繁体版目录 {edition.prefix}/ 不是本次构建建立的")
+        raise PrefixTaken(
+            f"繁体版目录 {edition.prefix}/ 在构建中被删除或替换了：请确认没有其他程序同时写入站点目录，然后重新构建。"
+        )
     jobs: list[str] = []
     folders: set[str] = set()
 
@@ -514,7 +520,7 @@ def write_edition(
             _link(site_dir / rel, target / rel)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    salt = repr((code_fingerprint(), StampedEdition(edition, None, None).key()))
+    salt = repr((code_fingerprint(), edition.key()))
     remembered = str(cache) if cache is not None else None
     used: set[str] = set()
     if workers <= 1 or len(chunks) <= 1:

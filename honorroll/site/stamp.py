@@ -72,7 +72,7 @@ class StampJob:
         settings = replace(self.site, units={}, images={})  # a story's own unit and images: story_keys
         markdown_settings = (self.extensions, sorted(self.extension_configs.items(), key=str))
         shell = self.shell.parts if self.shell is not None else None
-        edition = self.edition.key() if self.edition is not None else None
+        edition = self.edition.edition.key() if self.edition is not None else None
         return hashlib.sha256(
             repr((code_fingerprint(), theme_key, settings, markdown_settings, shell, self.csp, edition)).encode()
         ).hexdigest()
